@@ -1,0 +1,128 @@
+//! Building a kube client like kubectl does: `--kubeconfig`, `--context`, `-n`.
+//!
+//! Connecting also makes one request (`/version`), so exec-auth plugins run and reachability is
+//! known before the terminal enters raw mode (a prompting plugin would garble the TUI).
+
+use crate::snapshot::ClusterInfo;
+use kube::Client;
+use kube::config::{Config, KubeConfigOptions, Kubeconfig};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where to connect, from the global flags.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    /// `--kubeconfig`; when absent, `KUBECONFIG` (colon-separated, merged) or `~/.kube/config`.
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    /// `-n`: the namespace to look for metrics-server in first.
+    pub namespace: Option<String>,
+}
+
+/// A ready client and what we know about the cluster it talks to.
+#[derive(Clone)]
+pub struct Connection {
+    pub client: Client,
+    pub info: ClusterInfo,
+    pub namespace: Option<String>,
+}
+
+/// Why we could not get to the cluster. Each message says what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot read kubeconfig {path}: {reason}")]
+    Kubeconfig { path: String, reason: String },
+    #[error("context \"{0}\" not found in the kubeconfig (see `kubectl config get-contexts`)")]
+    UnknownContext(String),
+    #[error("no current context in the kubeconfig; pass --context NAME (see `kubectl config get-contexts`)")]
+    NoContext,
+    #[error("invalid cluster configuration for context \"{context}\": {reason}")]
+    Config { context: String, reason: String },
+    #[error("cannot reach the cluster at {server}: {reason}")]
+    Unreachable { server: String, reason: String },
+    #[error("the cluster at {server} refused our credentials ({code}): {reason}")]
+    Unauthorized { server: String, code: u16, reason: String },
+}
+
+/// How long the first request may take, including an exec-auth plugin.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Load the kubeconfig, pick the context, build the client and check it answers.
+pub async fn connect(target: &Target) -> Result<Connection, ConnectError> {
+    let (kubeconfig, source) = load_kubeconfig(target)?;
+    let context = match &target.context {
+        Some(c) => {
+            if !kubeconfig.contexts.iter().any(|nc| &nc.name == c) {
+                return Err(ConnectError::UnknownContext(c.clone()));
+            }
+            c.clone()
+        }
+        None => kubeconfig.current_context.clone().filter(|c| !c.is_empty()).ok_or(ConnectError::NoContext)?,
+    };
+    let options = KubeConfigOptions { context: Some(context.clone()), ..Default::default() };
+    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| ConnectError::Config { context: context.clone(), reason: format!("{e} (from {source})") })?;
+    let server = config.cluster_url.to_string();
+    let client = Client::try_from(config)
+        .map_err(|e| ConnectError::Config { context: context.clone(), reason: e.to_string() })?;
+    let info = ClusterInfo { context, server, server_version: None };
+    check_reachable(client, info, target.namespace.clone()).await
+}
+
+/// Make the first request and fill in the server version.
+pub async fn check_reachable(
+    client: Client,
+    mut info: ClusterInfo,
+    namespace: Option<String>,
+) -> Result<Connection, ConnectError> {
+    let server = info.server.clone();
+    match tokio::time::timeout(CONNECT_TIMEOUT, client.apiserver_version()).await {
+        Err(_) => Err(ConnectError::Unreachable {
+            server,
+            reason: format!("no answer within {}s", CONNECT_TIMEOUT.as_secs()),
+        }),
+        Ok(Err(kube::Error::Api(status))) if status.code == 401 || status.code == 403 => {
+            Err(ConnectError::Unauthorized { server, code: status.code, reason: status.message.clone() })
+        }
+        Ok(Err(e)) => Err(ConnectError::Unreachable { server, reason: error_chain(&e) }),
+        Ok(Ok(version)) => {
+            info.server_version = Some(version.git_version);
+            Ok(Connection { client, info, namespace })
+        }
+    }
+}
+
+fn load_kubeconfig(target: &Target) -> Result<(Kubeconfig, String), ConnectError> {
+    match &target.kubeconfig {
+        Some(path) => {
+            let shown = path.display().to_string();
+            Kubeconfig::read_from(path)
+                .map(|k| (k, shown.clone()))
+                .map_err(|e| ConnectError::Kubeconfig { path: shown, reason: error_chain(&e) })
+        }
+        None => {
+            let shown = std::env::var("KUBECONFIG")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "~/.kube/config".to_string());
+            Kubeconfig::read()
+                .map(|k| (k, shown.clone()))
+                .map_err(|e| ConnectError::Kubeconfig { path: shown, reason: error_chain(&e) })
+        }
+    }
+}
+
+/// An error and its sources on one line: kube's top-level messages alone are often vague.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}

@@ -1,0 +1,183 @@
+//! Everything mstui knows about the cluster at one moment: plain owned data.
+//!
+//! [`crate::cluster::snapshot`] fills it; the pure modules only read it. A call that failed or was
+//! forbidden does not abort the snapshot: it is recorded in [`Snapshot::failures`] and the field it
+//! would have filled stays empty, so the rest still diagnoses.
+
+use crate::install::Install;
+use crate::metrics::NodeMetrics;
+use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
+use serde::Serialize;
+
+/// The name of the APIService that registers the Metrics API.
+pub const METRICS_APISERVICE: &str = "v1beta1.metrics.k8s.io";
+
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub taken_at: Option<Timestamp>,
+    pub cluster: ClusterInfo,
+    /// `None` when it does not exist (404) or could not be read (then see `failures`).
+    pub apiservice: Option<APIService>,
+    /// The metrics-server install mstui will diagnose and fix, if one was found.
+    pub install: Option<Install>,
+    /// Other metrics-server-like installs (duplicates, competing backends: F02).
+    pub other_installs: Vec<Install>,
+    /// The Service the APIService points at (or the install's Service).
+    pub service: Option<Service>,
+    pub endpoint_slices: Vec<EndpointSlice>,
+    pub deployment: Option<Deployment>,
+    /// ReplicaSets owned by the deployment, newest revision first.
+    pub replica_sets: Vec<ReplicaSet>,
+    /// Pods of the install (by the deployment's selector).
+    pub pods: Vec<Pod>,
+    /// Events in the install namespace about the deployment, its ReplicaSets and pods,
+    /// and HPA events cluster-wide.
+    pub events: Vec<Event>,
+    pub nodes: Vec<Node>,
+    /// CSRs with signer `kubernetes.io/kubelet-serving`.
+    pub kubelet_csrs: Vec<CertificateSigningRequest>,
+    pub hpas: Vec<HorizontalPodAutoscaler>,
+    /// `None` when the Metrics API could not be listed (see `metrics_api_error`).
+    pub node_metrics: Option<Vec<NodeMetrics>>,
+    pub metrics_api_error: Option<CallFailure>,
+    /// Recent logs of every metrics-server container (and previous containers that restarted).
+    pub logs: Vec<ContainerLog>,
+    /// What the current user may do, for every action mstui offers.
+    pub permissions: Vec<Permission>,
+    /// Calls that failed or were forbidden, in the order they were made.
+    pub failures: Vec<CallFailure>,
+}
+
+/// Who and where we are talking to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ClusterInfo {
+    pub context: String,
+    pub server: String,
+    /// `gitVersion` from `/version`, when it answered.
+    pub server_version: Option<String>,
+}
+
+/// The log text of one container, as returned by `pods/log`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerLog {
+    pub pod: String,
+    pub container: String,
+    /// True for the logs of the previous (crashed or restarted) container instance.
+    pub previous: bool,
+    pub text: String,
+}
+
+/// One API call that did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallFailure {
+    /// Verb as RBAC names it: get, list, watch, create, patch.
+    pub verb: String,
+    /// Resource as RBAC names it, with the subresource after a slash: `pods/log`.
+    pub resource: String,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    /// HTTP status code when the server answered; `None` for timeouts and connection errors.
+    pub code: Option<u16>,
+    pub message: String,
+}
+
+impl CallFailure {
+    pub fn is_forbidden(&self) -> bool {
+        self.code == Some(403)
+    }
+
+    /// `verb resource[/name] [-n ns]: message`, like kubectl would describe the call.
+    pub fn describe(&self) -> String {
+        let mut s = format!("{} {}", self.verb, self.resource);
+        if let Some(name) = &self.name {
+            s.push(' ');
+            s.push_str(name);
+        }
+        if let Some(ns) = &self.namespace {
+            s.push_str(" -n ");
+            s.push_str(ns);
+        }
+        s.push_str(": ");
+        s.push_str(&self.message);
+        s
+    }
+}
+
+/// An action mstui can take, and whether the current user may take it (SelfSubjectAccessReview).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    pub action: Action,
+    pub verb: String,
+    pub group: String,
+    pub resource: String,
+    pub subresource: Option<String>,
+    pub namespace: Option<String>,
+    pub allowed: bool,
+    /// The server's reason when denied, if any.
+    pub reason: Option<String>,
+}
+
+impl Permission {
+    /// `patch deployments.apps -n kube-system`, the kubectl auth can-i spelling.
+    pub fn describe(&self) -> String {
+        let mut res = self.resource.clone();
+        if !self.group.is_empty() {
+            res = format!("{res}.{}", self.group);
+        }
+        if let Some(sub) = &self.subresource {
+            res = format!("{res}/{sub}");
+        }
+        match &self.namespace {
+            Some(ns) => format!("{} {res} -n {ns}", self.verb),
+            None => format!("{} {res}", self.verb),
+        }
+    }
+}
+
+/// The things mstui may do; each needs one or more permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Patch the metrics-server Deployment (args, restart).
+    PatchDeployment,
+    /// Read metrics-server logs.
+    ReadLogs,
+    /// Approve kubelet-serving CSRs.
+    ApproveCsr,
+    /// Patch the APIService.
+    PatchApiService,
+    /// Read node metrics.
+    ReadNodeMetrics,
+}
+
+impl Snapshot {
+    /// The failure recorded for `verb resource`, if that call failed.
+    pub fn failure(&self, verb: &str, resource: &str) -> Option<&CallFailure> {
+        self.failures
+            .iter()
+            .find(|f| f.verb == verb && f.resource == resource)
+    }
+
+    /// Whether the permission matrix says `action` is allowed. Unknown (not checked) counts as allowed:
+    /// the server will still refuse, and we do not want to hide fixes because a review failed.
+    pub fn may(&self, action: Action) -> bool {
+        self.permissions
+            .iter()
+            .filter(|p| p.action == action)
+            .all(|p| p.allowed)
+    }
+
+    /// The denied permissions for `action`, to name them when a fix is disabled.
+    pub fn missing_permissions(&self, action: Action) -> Vec<&Permission> {
+        self.permissions
+            .iter()
+            .filter(|p| p.action == action && !p.allowed)
+            .collect()
+    }
+}
