@@ -202,7 +202,7 @@ pub fn locate(
 
 /// Whether a Deployment carries a known metrics-server label or runs a metrics-server image.
 pub fn looks_like_metrics_server(d: &Deployment) -> bool {
-    known_label(d).is_some() || containers(d).iter().any(|c| is_metrics_server_image(c))
+    known_label(d).is_some() || containers(d).iter().any(is_metrics_server_image)
 }
 
 fn fallback_reason(d: &Deployment) -> FoundBy {

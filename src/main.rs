@@ -1,1 +1,138 @@
-fn main() {}
+//! The thin binary: parse the command line, run one command, map the outcome to an exit code.
+
+use clap::{CommandFactory, Parser};
+use mstui::cli::{CheckFormat, Cli, Command, GlobalArgs, exit};
+use mstui::cluster::{self, Target};
+use mstui::{diagnose, report};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(Command::Check { output }) => runtime().block_on(check(&cli.global, output)),
+        Some(Command::AnalyzeLogs { file, output }) => analyze_logs(file, output),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "mstui", &mut std::io::stdout());
+            exit::HEALTHY
+        }
+        Some(Command::Man) => man(),
+        None => {
+            eprintln!(
+                "mstui: the interactive UI is not available in this build yet; run `mstui check`"
+            );
+            exit::USAGE
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mstui: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn target(global: &GlobalArgs) -> Target {
+    Target {
+        kubeconfig: global.kubeconfig.clone(),
+        context: global.context.clone(),
+        namespace: global.namespace.clone(),
+    }
+}
+
+async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
+    let conn = match cluster::connect(&target(global)).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("mstui: {e}");
+            return exit::UNREACHABLE;
+        }
+    };
+    let now = jiff::Timestamp::now();
+    let snap = cluster::snapshot(&conn, now).await;
+    if let Some(reason) = cluster::fetch::unreadable(&snap) {
+        eprintln!("mstui: {reason}");
+        return exit::UNREACHABLE;
+    }
+    let findings = diagnose::diagnose(&snap, now);
+    let text = match output {
+        CheckFormat::Json => report::check_json(&snap, &findings),
+        CheckFormat::Text => {
+            let color = report::use_color(
+                std::io::stdout().is_terminal(),
+                std::env::var("NO_COLOR").ok().as_deref(),
+            );
+            report::check_text(&snap, &findings, report::Paint { color })
+        }
+    };
+    print_out(&text);
+    if report::has_problems(&findings) {
+        exit::PROBLEMS
+    } else {
+        exit::HEALTHY
+    }
+}
+
+fn analyze_logs(file: Option<std::path::PathBuf>, output: mstui::cli::LogFormat) -> i32 {
+    let mut bytes = Vec::new();
+    let read = match file.as_deref() {
+        None => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+        Some(p) if p.as_os_str() == "-" => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+        Some(p) => std::fs::read(p).map(|b| bytes = b),
+    };
+    if let Err(e) = read {
+        let name = file
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "standard input".into());
+        eprintln!("mstui: cannot read {name}: {e}");
+        return exit::USAGE;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let analysis = report::analyze(&text);
+    let color = report::use_color(
+        std::io::stdout().is_terminal(),
+        std::env::var("NO_COLOR").ok().as_deref(),
+    );
+    print_out(&report::analysis_output(
+        &analysis,
+        output,
+        report::Paint { color },
+    ));
+    if analysis.has_problems() {
+        exit::PROBLEMS
+    } else {
+        exit::HEALTHY
+    }
+}
+
+fn man() -> i32 {
+    let mut buf = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+        Ok(()) => {
+            print_out(&String::from_utf8_lossy(&buf));
+            exit::HEALTHY
+        }
+        Err(e) => {
+            eprintln!("mstui: cannot render the man page: {e}");
+            1
+        }
+    }
+}
+
+/// Print, ignoring a closed pipe (`mstui check | head`) rather than panicking.
+fn print_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    if !text.ends_with('\n') {
+        let _ = out.write_all(b"\n");
+    }
+    let _ = out.flush();
+}

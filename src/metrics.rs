@@ -76,7 +76,8 @@ mod tests {
     #[test]
     fn parses_the_suffixes_metrics_server_uses() {
         assert_eq!(parse_quantity("250m"), Some(0.25));
-        assert_eq!(parse_quantity("123456789n"), Some(0.123456789));
+        let nanocores = parse_quantity("123456789n").expect("a quantity");
+        assert!((nanocores - 0.123456789).abs() < 1e-12);
         assert_eq!(parse_quantity("1024Ki"), Some(1048576.0));
         assert_eq!(parse_quantity("2Gi"), Some(2147483648.0));
         assert_eq!(parse_quantity("4"), Some(4.0));

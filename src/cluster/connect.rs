@@ -34,14 +34,20 @@ pub enum ConnectError {
     Kubeconfig { path: String, reason: String },
     #[error("context \"{0}\" not found in the kubeconfig (see `kubectl config get-contexts`)")]
     UnknownContext(String),
-    #[error("no current context in the kubeconfig; pass --context NAME (see `kubectl config get-contexts`)")]
+    #[error(
+        "no current context in the kubeconfig; pass --context NAME (see `kubectl config get-contexts`)"
+    )]
     NoContext,
     #[error("invalid cluster configuration for context \"{context}\": {reason}")]
     Config { context: String, reason: String },
     #[error("cannot reach the cluster at {server}: {reason}")]
     Unreachable { server: String, reason: String },
     #[error("the cluster at {server} refused our credentials ({code}): {reason}")]
-    Unauthorized { server: String, code: u16, reason: String },
+    Unauthorized {
+        server: String,
+        code: u16,
+        reason: String,
+    },
 }
 
 /// How long the first request may take, including an exec-auth plugin.
@@ -57,16 +63,32 @@ pub async fn connect(target: &Target) -> Result<Connection, ConnectError> {
             }
             c.clone()
         }
-        None => kubeconfig.current_context.clone().filter(|c| !c.is_empty()).ok_or(ConnectError::NoContext)?,
+        None => kubeconfig
+            .current_context
+            .clone()
+            .filter(|c| !c.is_empty())
+            .ok_or(ConnectError::NoContext)?,
     };
-    let options = KubeConfigOptions { context: Some(context.clone()), ..Default::default() };
+    let options = KubeConfigOptions {
+        context: Some(context.clone()),
+        ..Default::default()
+    };
     let config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
-        .map_err(|e| ConnectError::Config { context: context.clone(), reason: format!("{e} (from {source})") })?;
+        .map_err(|e| ConnectError::Config {
+            context: context.clone(),
+            reason: format!("{e} (from {source})"),
+        })?;
     let server = config.cluster_url.to_string();
-    let client = Client::try_from(config)
-        .map_err(|e| ConnectError::Config { context: context.clone(), reason: e.to_string() })?;
-    let info = ClusterInfo { context, server, server_version: None };
+    let client = Client::try_from(config).map_err(|e| ConnectError::Config {
+        context: context.clone(),
+        reason: e.to_string(),
+    })?;
+    let info = ClusterInfo {
+        context,
+        server,
+        server_version: None,
+    };
     check_reachable(client, info, target.namespace.clone()).await
 }
 
@@ -83,12 +105,23 @@ pub async fn check_reachable(
             reason: format!("no answer within {}s", CONNECT_TIMEOUT.as_secs()),
         }),
         Ok(Err(kube::Error::Api(status))) if status.code == 401 || status.code == 403 => {
-            Err(ConnectError::Unauthorized { server, code: status.code, reason: status.message.clone() })
+            Err(ConnectError::Unauthorized {
+                server,
+                code: status.code,
+                reason: status.message.clone(),
+            })
         }
-        Ok(Err(e)) => Err(ConnectError::Unreachable { server, reason: error_chain(&e) }),
+        Ok(Err(e)) => Err(ConnectError::Unreachable {
+            server,
+            reason: error_chain(&e),
+        }),
         Ok(Ok(version)) => {
             info.server_version = Some(version.git_version);
-            Ok(Connection { client, info, namespace })
+            Ok(Connection {
+                client,
+                info,
+                namespace,
+            })
         }
     }
 }
@@ -99,7 +132,10 @@ fn load_kubeconfig(target: &Target) -> Result<(Kubeconfig, String), ConnectError
             let shown = path.display().to_string();
             Kubeconfig::read_from(path)
                 .map(|k| (k, shown.clone()))
-                .map_err(|e| ConnectError::Kubeconfig { path: shown, reason: error_chain(&e) })
+                .map_err(|e| ConnectError::Kubeconfig {
+                    path: shown,
+                    reason: error_chain(&e),
+                })
         }
         None => {
             let shown = std::env::var("KUBECONFIG")
@@ -108,7 +144,10 @@ fn load_kubeconfig(target: &Target) -> Result<(Kubeconfig, String), ConnectError
                 .unwrap_or_else(|| "~/.kube/config".to_string());
             Kubeconfig::read()
                 .map(|k| (k, shown.clone()))
-                .map_err(|e| ConnectError::Kubeconfig { path: shown, reason: error_chain(&e) })
+                .map_err(|e| ConnectError::Kubeconfig {
+                    path: shown,
+                    reason: error_chain(&e),
+                })
         }
     }
 }

@@ -6,11 +6,15 @@
 use super::connect::{Connection, error_chain};
 use crate::install::{self, Install};
 use crate::metrics::NodeMetrics;
-use crate::snapshot::{Action, CallFailure, ContainerLog, METRICS_APISERVICE, Permission, Snapshot};
+use crate::snapshot::{
+    Action, CallFailure, ContainerLog, METRICS_APISERVICE, Permission, Snapshot,
+};
 use futures::future::join_all;
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-use k8s_openapi::api::authorization::v1::{ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec};
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
@@ -38,7 +42,12 @@ struct Call {
 
 impl Call {
     fn new(verb: &'static str, resource: &str) -> Self {
-        Call { verb, resource: resource.to_string(), namespace: None, name: None }
+        Call {
+            verb,
+            resource: resource.to_string(),
+            namespace: None,
+            name: None,
+        }
     }
     fn ns(mut self, ns: &str) -> Self {
         self.namespace = Some(ns.to_string());
@@ -61,10 +70,17 @@ async fn call<T>(what: Call, fut: impl Future<Output = kube::Result<T>>) -> Resu
         message,
     };
     match tokio::time::timeout(CALL_TIMEOUT, fut).await {
-        Err(_) => Err(failure(None, format!("timed out after {}s", CALL_TIMEOUT.as_secs()))),
+        Err(_) => Err(failure(
+            None,
+            format!("timed out after {}s", CALL_TIMEOUT.as_secs()),
+        )),
         Ok(Err(kube::Error::Api(status))) => {
             let code = (status.code != 0).then_some(status.code);
-            let message = if status.message.is_empty() { status.reason.clone() } else { status.message.clone() };
+            let message = if status.message.is_empty() {
+                status.reason.clone()
+            } else {
+                status.message.clone()
+            };
             Err(failure(code, message))
         }
         Ok(Err(e)) => Err(failure(None, error_chain(&e))),
@@ -94,8 +110,10 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
     let event_api: Api<Event> = Api::all(client.clone());
     let metrics_api: Api<NodeMetrics> = Api::all(client.clone());
     let all = ListParams::default();
-    let csr_params = ListParams::default().fields(&format!("spec.signerName={KUBELET_SERVING_SIGNER}"));
-    let hpa_event_params = ListParams::default().fields("involvedObject.kind=HorizontalPodAutoscaler");
+    let csr_params =
+        ListParams::default().fields(&format!("spec.signerName={KUBELET_SERVING_SIGNER}"));
+    let hpa_event_params =
+        ListParams::default().fields("involvedObject.kind=HorizontalPodAutoscaler");
     let (apiservice, deployments, nodes, csrs, hpas, hpa_events, node_metrics) = tokio::join!(
         call(
             Call::new("get", "apiservices").name(METRICS_APISERVICE),
@@ -103,10 +121,22 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
         ),
         list_deployments(conn),
         call(Call::new("list", "nodes"), nodes_api.list(&all)),
-        call(Call::new("list", "certificatesigningrequests"), csr_api.list(&csr_params)),
-        call(Call::new("list", "horizontalpodautoscalers"), hpa_api.list(&all)),
-        call(Call::new("list", "events"), event_api.list(&hpa_event_params)),
-        call(Call::new("list", "nodes.metrics.k8s.io"), metrics_api.list(&all)),
+        call(
+            Call::new("list", "certificatesigningrequests"),
+            csr_api.list(&csr_params)
+        ),
+        call(
+            Call::new("list", "horizontalpodautoscalers"),
+            hpa_api.list(&all)
+        ),
+        call(
+            Call::new("list", "events"),
+            event_api.list(&hpa_event_params)
+        ),
+        call(
+            Call::new("list", "nodes.metrics.k8s.io"),
+            metrics_api.list(&all)
+        ),
     );
     let apiservice = keep(&mut failures, apiservice);
     let (deployments, deployment_failures) = deployments;
@@ -121,8 +151,13 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
     };
 
     // Phase 2: the Service the APIService names, then locate the install.
-    let service_ref = apiservice.as_ref().and_then(|a| a.spec.as_ref()?.service.clone());
-    let service = match service_ref.as_ref().and_then(|s| Some((s.namespace.clone()?, s.name.clone()?))) {
+    let service_ref = apiservice
+        .as_ref()
+        .and_then(|a| a.spec.as_ref()?.service.clone());
+    let service = match service_ref
+        .as_ref()
+        .and_then(|s| Some((s.namespace.clone()?, s.name.clone()?)))
+    {
         Some((ns, name)) => {
             let svc = call(
                 Call::new("get", "services").ns(&ns).name(&name),
@@ -133,12 +168,18 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
         }
         None => None,
     };
-    let located = install::locate(apiservice.as_ref(), service.as_ref(), &deployments, preferred_ns);
+    let located = install::locate(
+        apiservice.as_ref(),
+        service.as_ref(),
+        &deployments,
+        preferred_ns,
+    );
     let deployment = located.primary.as_ref().and_then(|i| {
         deployments
             .iter()
             .find(|d| {
-                d.metadata.namespace.as_deref() == Some(&i.namespace) && d.metadata.name.as_deref() == Some(&i.deployment)
+                d.metadata.namespace.as_deref() == Some(&i.namespace)
+                    && d.metadata.name.as_deref() == Some(&i.deployment)
             })
             .cloned()
     });
@@ -158,7 +199,13 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
         ..Snapshot::default()
     };
     if let (Some(install), Some(deployment)) = (located.primary.as_ref(), deployment.as_ref()) {
-        let around = fetch_around(conn, install, deployment, service_ref.as_ref().and_then(|s| s.name.clone())).await;
+        let around = fetch_around(
+            conn,
+            install,
+            deployment,
+            service_ref.as_ref().and_then(|s| s.name.clone()),
+        )
+        .await;
         snap.endpoint_slices = around.endpoint_slices;
         snap.replica_sets = around.replica_sets;
         snap.pods = around.pods;
@@ -166,7 +213,11 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
         events.extend(around.events);
         failures.extend(around.failures);
     }
-    let perm_ns = located.primary.as_ref().map(|i| i.namespace.clone()).or(preferred_ns.map(str::to_string));
+    let perm_ns = located
+        .primary
+        .as_ref()
+        .map(|i| i.namespace.clone())
+        .or(preferred_ns.map(str::to_string));
     snap.permissions = permission_matrix(conn, perm_ns.as_deref().unwrap_or("kube-system")).await;
     snap.events = events;
     snap.install = located.primary;
@@ -210,12 +261,19 @@ struct Around {
 }
 
 /// The install's EndpointSlices, ReplicaSets, pods, events and logs.
-async fn fetch_around(conn: &Connection, install: &Install, deployment: &Deployment, service: Option<String>) -> Around {
+async fn fetch_around(
+    conn: &Connection,
+    install: &Install,
+    deployment: &Deployment,
+    service: Option<String>,
+) -> Around {
     let ns = install.namespace.as_str();
     let client = &conn.client;
     let selector = match_labels_selector(deployment);
-    let slice_params = ListParams::default()
-        .labels(&format!("kubernetes.io/service-name={}", service.as_deref().unwrap_or(&install.deployment)));
+    let slice_params = ListParams::default().labels(&format!(
+        "kubernetes.io/service-name={}",
+        service.as_deref().unwrap_or(&install.deployment)
+    ));
     let selected = ListParams::default().labels(&selector);
     let everything = ListParams::default();
     let slices_api: Api<EndpointSlice> = Api::namespaced(client.clone(), ns);
@@ -223,10 +281,19 @@ async fn fetch_around(conn: &Connection, install: &Install, deployment: &Deploym
     let pods_api: Api<Pod> = Api::namespaced(client.clone(), ns);
     let events_api: Api<Event> = Api::namespaced(client.clone(), ns);
     let (slices, replica_sets, pods, events) = tokio::join!(
-        call(Call::new("list", "endpointslices").ns(ns), slices_api.list(&slice_params)),
-        call(Call::new("list", "replicasets").ns(ns), rs_api.list(&selected)),
+        call(
+            Call::new("list", "endpointslices").ns(ns),
+            slices_api.list(&slice_params)
+        ),
+        call(
+            Call::new("list", "replicasets").ns(ns),
+            rs_api.list(&selected)
+        ),
         call(Call::new("list", "pods").ns(ns), pods_api.list(&selected)),
-        call(Call::new("list", "events").ns(ns), events_api.list(&everything)),
+        call(
+            Call::new("list", "events").ns(ns),
+            events_api.list(&everything)
+        ),
     );
     let mut around = Around::default();
     around.endpoint_slices = keep(&mut around.failures, slices.map(|l| l.items));
@@ -237,7 +304,10 @@ async fn fetch_around(conn: &Connection, install: &Install, deployment: &Deploym
     let mut pods = keep(&mut around.failures, pods.map(|l| l.items));
     pods.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     let events = keep(&mut around.failures, events.map(|l| l.items));
-    around.events = events.into_iter().filter(|e| is_about_install(e, install)).collect();
+    around.events = events
+        .into_iter()
+        .filter(|e| is_about_install(e, install))
+        .collect();
     let (logs, log_failures) = fetch_logs(conn, ns, &install.container, &pods).await;
     around.logs = logs;
     around.failures.extend(log_failures);
@@ -247,7 +317,12 @@ async fn fetch_around(conn: &Connection, install: &Install, deployment: &Deploym
 
 /// Recent logs of the metrics-server container of every pod, plus the previous instance's
 /// logs when it restarted (the crash reason lives there).
-async fn fetch_logs(conn: &Connection, ns: &str, container: &str, pods: &[Pod]) -> (Vec<ContainerLog>, Vec<CallFailure>) {
+async fn fetch_logs(
+    conn: &Connection,
+    ns: &str,
+    container: &str,
+    pods: &[Pod],
+) -> (Vec<ContainerLog>, Vec<CallFailure>) {
     let api = Api::<Pod>::namespaced(conn.client.clone(), ns);
     let mut wanted = Vec::new();
     for pod in pods {
@@ -258,7 +333,10 @@ async fn fetch_logs(conn: &Connection, ns: &str, container: &str, pods: &[Pod]) 
             .and_then(|s| s.container_statuses.as_ref())
             .and_then(|cs| cs.iter().find(|c| c.name == container));
         let Some(status) = status else { continue };
-        let started = status.state.as_ref().is_some_and(|s| s.running.is_some() || s.terminated.is_some());
+        let started = status
+            .state
+            .as_ref()
+            .is_some_and(|s| s.running.is_some() || s.terminated.is_some());
         if started {
             wanted.push((name.clone(), false));
         }
@@ -276,14 +354,23 @@ async fn fetch_logs(conn: &Connection, ns: &str, container: &str, pods: &[Pod]) 
         let api = api.clone();
         async move {
             let what = Call::new("get", "pods/log").ns(ns).name(pod);
-            (pod.clone(), *previous, call(what, async move { api.logs(pod, &params).await }).await)
+            (
+                pod.clone(),
+                *previous,
+                call(what, async move { api.logs(pod, &params).await }).await,
+            )
         }
     });
     let mut logs = Vec::new();
     let mut failures = Vec::new();
     for (pod, previous, result) in join_all(fetches).await {
         match result {
-            Ok(text) => logs.push(ContainerLog { pod, container: container.to_string(), previous, text }),
+            Ok(text) => logs.push(ContainerLog {
+                pod,
+                container: container.to_string(),
+                previous,
+                text,
+            }),
             Err(f) => failures.push(f),
         }
     }
@@ -311,9 +398,10 @@ async fn permission_matrix(conn: &Connection, ns: &str) -> Vec<Permission> {
         };
         let api = api.clone();
         async move {
-            let r = call(Call::new("create", "selfsubjectaccessreviews"), async move {
-                api.create(&PostParams::default(), &review).await
-            })
+            let r = call(
+                Call::new("create", "selfsubjectaccessreviews"),
+                async move { api.create(&PostParams::default(), &review).await },
+            )
             .await;
             r.ok().and_then(|r| r.status)
         }
@@ -334,22 +422,53 @@ async fn permission_matrix(conn: &Connection, ns: &str) -> Vec<Permission> {
 
 /// The permissions each of mstui's actions needs.
 pub fn required_permissions(ns: &str) -> Vec<Permission> {
-    let p = |action, verb: &str, group: &str, resource: &str, sub: Option<&str>, namespaced: bool| Permission {
-        action,
-        verb: verb.into(),
-        group: group.into(),
-        resource: resource.into(),
-        subresource: sub.map(str::to_string),
-        namespace: namespaced.then(|| ns.to_string()),
-        allowed: false,
-        reason: None,
-    };
+    let p =
+        |action, verb: &str, group: &str, resource: &str, sub: Option<&str>, namespaced: bool| {
+            Permission {
+                action,
+                verb: verb.into(),
+                group: group.into(),
+                resource: resource.into(),
+                subresource: sub.map(str::to_string),
+                namespace: namespaced.then(|| ns.to_string()),
+                allowed: false,
+                reason: None,
+            }
+        };
     vec![
-        p(Action::PatchDeployment, "patch", "apps", "deployments", None, true),
+        p(
+            Action::PatchDeployment,
+            "patch",
+            "apps",
+            "deployments",
+            None,
+            true,
+        ),
         p(Action::ReadLogs, "get", "", "pods", Some("log"), true),
-        p(Action::ApproveCsr, "update", "certificates.k8s.io", "certificatesigningrequests", Some("approval"), false),
-        p(Action::PatchApiService, "patch", "apiregistration.k8s.io", "apiservices", None, false),
-        p(Action::ReadNodeMetrics, "list", "metrics.k8s.io", "nodes", None, false),
+        p(
+            Action::ApproveCsr,
+            "update",
+            "certificates.k8s.io",
+            "certificatesigningrequests",
+            Some("approval"),
+            false,
+        ),
+        p(
+            Action::PatchApiService,
+            "patch",
+            "apiregistration.k8s.io",
+            "apiservices",
+            None,
+            false,
+        ),
+        p(
+            Action::ReadNodeMetrics,
+            "list",
+            "metrics.k8s.io",
+            "nodes",
+            None,
+            false,
+        ),
     ]
 }
 
@@ -358,12 +477,24 @@ fn match_labels_selector(d: &Deployment) -> String {
     d.spec
         .as_ref()
         .and_then(|s| s.selector.match_labels.as_ref())
-        .map(|m| m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","))
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default()
 }
 
-fn owned_by(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, kind: &str, name: &str) -> bool {
-    meta.owner_references.iter().flatten().any(|o| o.kind == kind && o.name == name)
+fn owned_by(
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    kind: &str,
+    name: &str,
+) -> bool {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.kind == kind && o.name == name)
 }
 
 fn revision(rs: &ReplicaSet) -> u64 {
@@ -379,5 +510,27 @@ fn revision(rs: &ReplicaSet) -> u64 {
 fn is_about_install(e: &Event, install: &Install) -> bool {
     let obj = &e.involved_object;
     let name = obj.name.as_deref().unwrap_or_default();
-    matches!(obj.kind.as_deref(), Some("Deployment" | "ReplicaSet" | "Pod")) && name.starts_with(&install.deployment)
+    matches!(
+        obj.kind.as_deref(),
+        Some("Deployment" | "ReplicaSet" | "Pod")
+    ) && name.starts_with(&install.deployment)
+}
+
+/// Why the snapshot says nothing useful (exit 3), if so: the user could read neither the
+/// APIService nor any Deployment, so no install could be looked for.
+pub fn unreadable(snap: &Snapshot) -> Option<String> {
+    let apiservice = snap.failure("get", "apiservices")?;
+    let deployments = snap
+        .failures
+        .iter()
+        .rev()
+        .find(|f| f.verb == "list" && f.resource == "deployments")?;
+    let no_deployments_at_all = snap.install.is_none() && snap.other_installs.is_empty();
+    (no_deployments_at_all).then(|| {
+        format!(
+            "cannot read the objects mstui needs: {}; {}",
+            apiservice.describe(),
+            deployments.describe()
+        )
+    })
 }

@@ -1,7 +1,9 @@
 //! The only code that talks to the API server.
 
+pub mod apply;
 pub mod connect;
 pub mod fetch;
+pub mod logs;
 
 pub use connect::{ConnectError, Connection, Target, connect};
 pub use fetch::snapshot;

@@ -5,6 +5,10 @@
 
 use serde::Serialize;
 
+pub mod args;
+pub mod csr;
+pub mod plan;
+
 /// The fixes mstui offers. The string form is stable (JSON output, CLI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -69,6 +73,12 @@ impl FixId {
             FixId::MetricResolution => "Set --metric-resolution=15s",
             FixId::RolloutRestart => "Rollout restart the metrics-server Deployment",
         }
+    }
+
+    /// Whether the fix edits the container's args (or command) and is planned by
+    /// [`plan::plan`]; the others have their own plans (restart, CSR approval).
+    pub fn is_args_fix(self) -> bool {
+        !matches!(self, FixId::ApproveKubeletCsrs | FixId::RolloutRestart)
     }
 
     pub fn to_ref(self) -> FixRef {

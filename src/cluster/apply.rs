@@ -1,0 +1,176 @@
+//! Sending a planned change: server-side dry-run first, then for real after the user confirms.
+//!
+//! Every write uses the field manager `mstui`. Deployment patches carry the resourceVersion they
+//! were planned against, so a concurrent edit comes back as [`ApplyError::Conflict`] instead of
+//! being overwritten.
+
+use super::connect::error_chain;
+use crate::fix::plan::{ArgsField, CsrApprovalPlan, FixPlan, RestartPlan};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
+use kube::api::{Patch, PatchParams, PostParams};
+use kube::{Api, Client};
+use std::time::Duration;
+
+pub const FIELD_MANAGER: &str = "mstui";
+const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplyError {
+    #[error(
+        "the object changed since the plan was made (conflict); re-plan to see the new diff: {0}"
+    )]
+    Conflict(String),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("the server rejected the change: {0}")]
+    Invalid(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl ApplyError {
+    fn from_kube(e: kube::Error) -> Self {
+        match e {
+            kube::Error::Api(s) => {
+                let msg = if s.message.is_empty() {
+                    s.reason.clone()
+                } else {
+                    s.message.clone()
+                };
+                match s.code {
+                    409 => ApplyError::Conflict(msg),
+                    401 | 403 => ApplyError::Forbidden(msg),
+                    400 | 422 => ApplyError::Invalid(msg),
+                    404 => ApplyError::NotFound(msg),
+                    code => ApplyError::Other(format!("{code}: {msg}")),
+                }
+            }
+            other => ApplyError::Other(error_chain(&other)),
+        }
+    }
+}
+
+fn params(dry_run: bool) -> PatchParams {
+    let p = PatchParams {
+        field_manager: Some(FIELD_MANAGER.to_string()),
+        ..PatchParams::default()
+    };
+    if dry_run { p.dry_run() } else { p }
+}
+
+async fn timed<T>(fut: impl Future<Output = kube::Result<T>>) -> Result<T, ApplyError> {
+    match tokio::time::timeout(WRITE_TIMEOUT, fut).await {
+        Err(_) => Err(ApplyError::Other(format!(
+            "no answer within {}s",
+            WRITE_TIMEOUT.as_secs()
+        ))),
+        Ok(r) => r.map_err(ApplyError::from_kube),
+    }
+}
+
+/// Strategic-merge-patch a Deployment. With `dry_run` the server validates and returns the object
+/// as it would be stored, without storing it.
+pub async fn patch_deployment(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    patch: &serde_json::Value,
+    dry_run: bool,
+) -> Result<Deployment, ApplyError> {
+    let api: Api<Deployment> = Api::namespaced(client.clone(), namespace);
+    timed(api.patch(name, &params(dry_run), &Patch::Strategic(patch))).await
+}
+
+/// Approve a CSR the way `kubectl certificate approve` does: PUT the whole object, with the
+/// `Approved` condition appended, to its `approval` subresource. The body carries the
+/// resourceVersion it was planned against, so a concurrent approval or denial is a conflict.
+pub async fn approve_csr(
+    client: &Client,
+    name: &str,
+    body: &serde_json::Value,
+    dry_run: bool,
+) -> Result<CertificateSigningRequest, ApplyError> {
+    let api: Api<CertificateSigningRequest> = Api::all(client.clone());
+    let pp = PostParams {
+        dry_run,
+        field_manager: Some(FIELD_MANAGER.to_string()),
+    };
+    timed(api.replace_subresource("approval", name, &pp, body)).await
+}
+
+/// Read the Deployment as it is now (to re-plan after a conflict, or to undo).
+pub async fn get_deployment(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+) -> Result<Deployment, ApplyError> {
+    let api: Api<Deployment> = Api::namespaced(client.clone(), namespace);
+    timed(api.get(name)).await
+}
+
+/// Send an args plan (dry-run or for real). Refuses a plan whose resulting flags would not start.
+pub async fn send_fix(
+    client: &Client,
+    plan: &FixPlan,
+    dry_run: bool,
+) -> Result<Deployment, ApplyError> {
+    if !plan.is_appliable() {
+        return Err(ApplyError::Invalid(
+            "the resulting flags would make metrics-server fail at startup; fix the flag problems first".into(),
+        ));
+    }
+    let t = &plan.target;
+    patch_deployment(client, &t.namespace, &t.deployment, &plan.patch, dry_run).await
+}
+
+/// Send a rollout restart (dry-run or for real).
+pub async fn send_restart(
+    client: &Client,
+    plan: &RestartPlan,
+    dry_run: bool,
+) -> Result<Deployment, ApplyError> {
+    patch_deployment(
+        client,
+        &plan.namespace,
+        &plan.deployment,
+        &plan.patch,
+        dry_run,
+    )
+    .await
+}
+
+/// Approve every CSR of the plan, stopping at the first refusal. Returns the approved names.
+pub async fn send_csr_approvals(
+    client: &Client,
+    plan: &CsrApprovalPlan,
+    dry_run: bool,
+) -> Result<Vec<String>, ApplyError> {
+    let mut done = Vec::new();
+    for csr in &plan.csrs {
+        approve_csr(client, &csr.name, &csr.body, dry_run).await?;
+        done.push(csr.name.clone());
+    }
+    Ok(done)
+}
+
+/// The list (args or command) of the planned container as the server returned it, to show what a
+/// dry-run would store.
+pub fn stored_list(plan: &FixPlan, d: &Deployment) -> Option<Vec<String>> {
+    let container = d
+        .spec
+        .as_ref()?
+        .template
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == plan.target.container)?;
+    let list = match plan.field {
+        ArgsField::Args => container.args.clone().unwrap_or_default(),
+        ArgsField::Command => container.command.clone().unwrap_or_default(),
+    };
+    Some(list)
+}
