@@ -19,3 +19,4 @@ pub mod report;
 pub mod rollout;
 pub mod snapshot;
 pub mod top;
+pub mod tui;

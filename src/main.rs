@@ -17,12 +17,7 @@ fn main() -> ExitCode {
             exit::HEALTHY
         }
         Some(Command::Man) => man(),
-        None => {
-            eprintln!(
-                "mstui: the interactive UI is not available in this build yet; run `mstui check`"
-            );
-            exit::USAGE
-        }
+        None => runtime().block_on(interactive(&cli.global)),
     };
     ExitCode::from(code as u8)
 }
@@ -79,6 +74,33 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
     } else {
         exit::HEALTHY
     }
+}
+
+/// The TUI. Connecting (and so any exec-auth plugin prompt) happens before raw mode.
+async fn interactive(global: &GlobalArgs) -> i32 {
+    let conn = match cluster::connect(&target(global)).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("mstui: {e}");
+            return exit::UNREACHABLE;
+        }
+    };
+    let opts = mstui::tui::app::Options { lang: lang(global), read_only: global.read_only };
+    match mstui::tui::run(conn, opts).await {
+        Ok(()) => exit::HEALTHY,
+        Err(e) => {
+            eprintln!("mstui: {e:#}");
+            1
+        }
+    }
+}
+
+fn lang(global: &GlobalArgs) -> mstui::i18n::Lang {
+    let explicit = global.lang.map(|l| match l {
+        mstui::cli::LangArg::En => mstui::i18n::Lang::En,
+        mstui::cli::LangArg::Ko => mstui::i18n::Lang::Ko,
+    });
+    mstui::i18n::Lang::from_env(explicit)
 }
 
 fn analyze_logs(file: Option<std::path::PathBuf>, output: mstui::cli::LogFormat) -> i32 {

@@ -221,3 +221,149 @@ pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint) -> String {
         _ => format!("{} — {coverage}", paint.green("healthy")),
     }
 }
+// ---------------------------------------------------------------------------------------------
+// analyze-logs
+
+use crate::cli::LogFormat;
+use crate::diagnose::RuleId;
+use crate::logs::classify::classify;
+use crate::logs::sanitize::sanitize;
+
+/// How much of a matched line the text report shows.
+const EXCERPT_CHARS: usize = 220;
+
+/// One input line that a rule matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineMatch {
+    /// Counts from 1.
+    pub line: usize,
+    pub rule: RuleId,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+}
+
+/// All matches of one rule in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleSummary {
+    pub id: RuleId,
+    pub step: Step,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub count: usize,
+    pub first_line: usize,
+    pub nodes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    pub lines: usize,
+    pub matches: Vec<LineMatch>,
+    /// Sanitised text of each matched line, parallel to `matches`, for the text report.
+    excerpts: Vec<String>,
+}
+
+impl Analysis {
+    pub fn has_problems(&self) -> bool {
+        self.matches.iter().any(|m| m.severity >= Severity::Warning)
+    }
+
+    /// Per-rule summaries, ordered by runbook step, then severity (worst first), then rule ID.
+    pub fn summaries(&self) -> Vec<RuleSummary> {
+        let mut by_rule: std::collections::BTreeMap<RuleId, RuleSummary> = Default::default();
+        for m in &self.matches {
+            let info = crate::diagnose::catalog::info(m.rule);
+            let s = by_rule.entry(m.rule).or_insert_with(|| RuleSummary {
+                id: m.rule,
+                step: info.step,
+                title: info.title_en,
+                severity: m.severity,
+                count: 0,
+                first_line: m.line,
+                nodes: Vec::new(),
+            });
+            s.count += 1;
+            s.severity = s.severity.max(m.severity);
+            if let Some(node) = &m.node
+                && !s.nodes.contains(node)
+            {
+                s.nodes.push(node.clone());
+            }
+        }
+        let mut all: Vec<RuleSummary> = by_rule.into_values().collect();
+        for s in &mut all {
+            s.nodes.sort();
+        }
+        all.sort_by_key(|s| (s.step, std::cmp::Reverse(s.severity), s.id));
+        all
+    }
+}
+
+/// Classify every line of a saved log (any version's format, `kubectl logs` prefixes included).
+pub fn analyze(text: &str) -> Analysis {
+    let mut matches = Vec::new();
+    let mut excerpts = Vec::new();
+    let mut lines = 0;
+    for (i, line) in text.lines().enumerate() {
+        lines = i + 1;
+        let c = classify(line);
+        if let (Some(rule), Some(severity)) = (c.rule, c.severity) {
+            matches.push(LineMatch { line: i + 1, rule, severity, node: c.fields.node.clone() });
+            excerpts.push(sanitize(line, EXCERPT_CHARS).into_owned());
+        }
+    }
+    Analysis { lines, matches, excerpts }
+}
+
+/// Render an analysis in the requested format.
+pub fn analysis_output(a: &Analysis, format: LogFormat, paint: Paint) -> String {
+    match format {
+        LogFormat::Ndjson => a
+            .matches
+            .iter()
+            .map(|m| serde_json::to_string(m).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        LogFormat::Json => {
+            let doc = serde_json::json!({
+                "lines": a.lines,
+                "matched": a.matches.len(),
+                "healthy": !a.has_problems(),
+                "rules": a.summaries(),
+                "matches": a.matches,
+            });
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        }
+        LogFormat::Text => analysis_text(a, paint),
+    }
+}
+
+fn analysis_text(a: &Analysis, paint: Paint) -> String {
+    let mut out = String::new();
+    let summaries = a.summaries();
+    if summaries.is_empty() {
+        let _ = writeln!(out, "{} {} lines read, no known metrics-server problem matched", paint.green("ok"), a.lines);
+        return out;
+    }
+    let _ = writeln!(out, "{} lines read, {} matched a known problem\n", a.lines, a.matches.len());
+    for s in &summaries {
+        let tag = paint.severity(s.severity, &format!("{:<7}", s.severity.as_str()));
+        let _ = writeln!(
+            out,
+            "{tag} {} {} — {} line(s), first at line {} (step {} · {})",
+            paint.bold(&s.id.to_string()),
+            s.title,
+            s.count,
+            s.first_line,
+            s.step.number(),
+            step_title(s.step)
+        );
+        if !s.nodes.is_empty() {
+            let _ = writeln!(out, "        nodes: {}", s.nodes.join(", "));
+        }
+        if let Some(i) = a.matches.iter().position(|m| m.rule == s.id) {
+            let _ = writeln!(out, "        {}", paint.dim(&format!("{}: {}", a.matches[i].line, a.excerpts[i])));
+        }
+    }
+    out
+}

@@ -34,7 +34,7 @@ pub struct TimedLine {
 }
 
 /// Which pods to follow.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogTarget {
     pub namespace: String,
     /// Label selector of the Deployment (`k8s-app=metrics-server`).

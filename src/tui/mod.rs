@@ -1,0 +1,91 @@
+//! The interactive UI: four runbook panes over the core engine.
+//!
+//! `App` (state + pure `update`) is owned by the loop alone; cluster work runs in tasks started by
+//! the [`runner`] and reports back as messages; `ui::render` draws from `&App` when it changed.
+
+pub mod app;
+pub mod keymap;
+pub mod logbuf;
+pub mod msg;
+pub mod runner;
+pub mod text;
+pub mod theme;
+pub mod ui;
+
+use crate::cluster::Connection;
+use app::{App, Options};
+use futures::StreamExt;
+use msg::{Effect, Msg};
+use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use std::time::Duration;
+use theme::Theme;
+use tokio::sync::mpsc;
+
+/// How many queued messages one loop turn handles before drawing.
+const BATCH: usize = 64;
+const TICK: Duration = Duration::from_millis(250);
+
+/// Whether the terminal should get colours: not with NO_COLOR set, nor on a dumb terminal.
+pub fn color_enabled() -> bool {
+    let no_color = std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    !no_color && !dumb
+}
+
+/// Run the UI until the user quits. The terminal is restored on return and on panic.
+pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<()> {
+    let theme = Theme::new(color_enabled());
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, conn, opts, theme).await;
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    conn: Connection,
+    opts: Options,
+    theme: Theme,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let (mut app, start) = App::new(opts, conn.info.clone(), jiff::Timestamp::now());
+    let mut runner = runner::Runner::new(conn, tx);
+    let size = terminal.size()?;
+    app.update(Msg::Resize { width: size.width, height: size.height });
+    for effect in start {
+        runner.run(effect);
+    }
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    loop {
+        if app.dirty {
+            terminal.draw(|f| ui::render(&app, f, theme))?;
+            app.dirty = false;
+        }
+        let first = tokio::select! {
+            Some(event) = events.next() => match event? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Event::Resize(width, height) => Msg::Resize { width, height },
+                _ => continue,
+            },
+            Some(msg) = rx.recv() => msg,
+            _ = tick.tick() => Msg::Tick(jiff::Timestamp::now()),
+        };
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(m) => batch.push(m),
+                Err(_) => break,
+            }
+        }
+        for msg in batch {
+            for effect in app.update(msg) {
+                let quit = effect == Effect::Quit;
+                runner.run(effect);
+                if quit {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}

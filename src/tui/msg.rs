@@ -1,0 +1,47 @@
+//! What happened (`Msg`) and what to do (`Effect`): plain data between the pure `update` and the
+//! thin runner that does the I/O.
+
+use crate::cluster::apply::ApplyError;
+use crate::cluster::logs::{LogEvent, LogTarget};
+use crate::fix::plan::{CsrApprovalPlan, FixPlan, RestartPlan};
+use crate::snapshot::Snapshot;
+use crossterm::event::KeyEvent;
+use jiff::Timestamp;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize { width: u16, height: u16 },
+    /// The clock moved; drives the spinner and periodic re-checks.
+    Tick(Timestamp),
+    /// A snapshot finished (`generation` says which request it answers).
+    Snapshot { generation: u64, snapshot: Box<Snapshot> },
+    Log(LogEvent),
+    /// The server-side dry-run of change `id` ended; `Some(list)` is the args list the server
+    /// would store (args changes only).
+    DryRun { id: u64, result: Result<Option<Vec<String>>, ApplyError> },
+    /// Change `id` was applied (or refused).
+    Applied { id: u64, result: Result<(), ApplyError> },
+    /// The log buffer was written to a file (or not).
+    Saved(Result<PathBuf, String>),
+}
+
+/// A change to the cluster, fully planned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    Args(FixPlan),
+    Restart(RestartPlan),
+    ApproveCsrs(CsrApprovalPlan),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    FetchSnapshot { generation: u64 },
+    FollowLogs(LogTarget),
+    DryRun { id: u64, change: Change },
+    /// Only ever emitted after the user confirmed the shown diff and the dry-run passed.
+    Apply { id: u64, change: Change },
+    SaveLogs { path: PathBuf, text: String },
+    Quit,
+}

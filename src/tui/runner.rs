@@ -1,0 +1,88 @@
+//! The thin effect runner: turns each [`Effect`] into a tokio task whose result comes back as a
+//! [`Msg`]. All cluster I/O of the TUI goes through here.
+
+use super::msg::{Change, Effect, Msg};
+use crate::cluster::apply::{self, ApplyError};
+use crate::cluster::logs::{self, LogEvent};
+use crate::cluster::{Connection, snapshot};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+pub struct Runner {
+    conn: Connection,
+    tx: mpsc::Sender<Msg>,
+    logs: Option<JoinHandle<()>>,
+}
+
+impl Runner {
+    pub fn new(conn: Connection, tx: mpsc::Sender<Msg>) -> Runner {
+        Runner { conn, tx, logs: None }
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        let tx = self.tx.clone();
+        let conn = self.conn.clone();
+        match effect {
+            Effect::FetchSnapshot { generation } => {
+                tokio::spawn(async move {
+                    let snap = snapshot(&conn, jiff::Timestamp::now()).await;
+                    let _ = tx.send(Msg::Snapshot { generation, snapshot: Box::new(snap) }).await;
+                });
+            }
+            Effect::FollowLogs(target) => {
+                if let Some(old) = self.logs.take() {
+                    old.abort();
+                }
+                self.logs = Some(tokio::spawn(async move {
+                    let (ltx, mut lrx) = mpsc::channel::<LogEvent>(256);
+                    let follower = tokio::spawn(logs::follow(conn.client.clone(), target, ltx));
+                    while let Some(event) = lrx.recv().await {
+                        if tx.send(Msg::Log(event)).await.is_err() {
+                            break;
+                        }
+                    }
+                    follower.abort();
+                }));
+            }
+            Effect::DryRun { id, change } => {
+                tokio::spawn(async move {
+                    let result = send(&conn, &change, true).await;
+                    let _ = tx.send(Msg::DryRun { id, result }).await;
+                });
+            }
+            Effect::Apply { id, change } => {
+                tokio::spawn(async move {
+                    let result = send(&conn, &change, false).await.map(|_| ());
+                    let _ = tx.send(Msg::Applied { id, result }).await;
+                });
+            }
+            Effect::SaveLogs { path, text } => {
+                tokio::spawn(async move {
+                    let result = tokio::fs::write(&path, text)
+                        .await
+                        .map(|()| path.clone())
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()));
+                    let _ = tx.send(Msg::Saved(result)).await;
+                });
+            }
+            Effect::Quit => {
+                if let Some(old) = self.logs.take() {
+                    old.abort();
+                }
+            }
+        }
+    }
+}
+
+/// Send a change; for args changes, return the list the server stored (or would store).
+async fn send(conn: &Connection, change: &Change, dry_run: bool) -> Result<Option<Vec<String>>, ApplyError> {
+    let client = &conn.client;
+    match change {
+        Change::Args(plan) => {
+            let d = apply::send_fix(client, plan, dry_run).await?;
+            Ok(apply::stored_list(plan, &d))
+        }
+        Change::Restart(plan) => apply::send_restart(client, plan, dry_run).await.map(|_| None),
+        Change::ApproveCsrs(plan) => apply::send_csr_approvals(client, plan, dry_run).await.map(|_| None),
+    }
+}
