@@ -92,3 +92,61 @@ pub struct Finding {
     pub nodes: Vec<String>,
     pub fixes: Vec<crate::fix::FixRef>,
 }
+
+impl Finding {
+    /// A finding of rule `id` with the catalog's step, severity, title, explanation and fixes,
+    /// and no evidence yet.
+    pub fn from_catalog(id: RuleId) -> Finding {
+        let info = super::catalog::info(id);
+        Finding {
+            id,
+            step: info.step,
+            severity: info.severity,
+            title: info.title_en.to_string(),
+            explanation: info.explanation_en.to_string(),
+            evidence: Vec::new(),
+            nodes: Vec::new(),
+            fixes: info.fixes.iter().map(|f| f.to_ref()).collect(),
+        }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_step(mut self, step: Step) -> Finding {
+        self.step = step;
+        self
+    }
+
+    pub fn with_title(mut self, title: impl Into<String>) -> Finding {
+        self.title = title.into();
+        self
+    }
+
+    pub fn with_evidence(mut self, line: impl Into<String>) -> Finding {
+        self.evidence.push(line.into());
+        self
+    }
+
+    /// Add nodes; they are kept sorted and de-duplicated.
+    pub fn with_nodes<S: AsRef<str>>(mut self, nodes: impl IntoIterator<Item = S>) -> Finding {
+        self.nodes
+            .extend(nodes.into_iter().map(|n| n.as_ref().to_string()));
+        self.nodes.sort();
+        self.nodes.dedup();
+        self
+    }
+
+    /// Replace the catalog's fixes with the ones that fit the evidence.
+    pub fn with_fixes(mut self, fixes: &[crate::fix::FixId]) -> Finding {
+        self.fixes = fixes.iter().map(|f| f.to_ref()).collect();
+        self
+    }
+
+    /// Whether the finding offers `fix`.
+    pub fn offers(&self, fix: crate::fix::FixId) -> bool {
+        self.fixes.iter().any(|f| f.id == fix)
+    }
+}

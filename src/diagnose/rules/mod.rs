@@ -1,0 +1,41 @@
+//! The rules, by area. Each module exposes `check(&Ctx, &mut Vec<Finding>)`; the order of the
+//! calls in [`run`] follows the triage chain (failure-modes §4): APIService → endpoints → pod →
+//! logs → kubelets → data → HPAs. Order does not affect the result, which is sorted afterwards.
+
+mod access;
+mod config;
+mod hpa;
+mod nodes;
+mod pod;
+mod registration;
+mod scrape;
+
+use super::context::Ctx;
+use super::finding::Finding;
+
+pub(crate) fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    registration::check(ctx, out);
+    pod::check(ctx, out);
+    scrape::check(ctx, out);
+    nodes::check(ctx, out);
+    hpa::check(ctx, out);
+    config::check(ctx, out);
+    access::check(ctx, out);
+}
+
+/// Rules that look at the other findings (F40: only worth saying when a fix would edit).
+pub(crate) fn run_after(ctx: &Ctx, out: &mut Vec<Finding>) {
+    config::managed(ctx, out);
+}
+
+/// At most this many log excerpts per finding; the rest is summarised.
+pub(crate) const MAX_EXCERPTS: usize = 3;
+
+/// `a, b, c` for a list of names.
+pub(crate) fn join<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
