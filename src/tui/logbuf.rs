@@ -67,7 +67,8 @@ impl LogBuffer {
             next_seq: 0,
             dropped: 0,
             follow: true,
-            wrap: false,
+            // Wrapped by default: the signature that matters sits past column 100 in klog lines.
+            wrap: true,
             timestamps: false,
             filter: false,
             show_previous: false,

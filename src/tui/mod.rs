@@ -89,3 +89,6 @@ async fn event_loop(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -19,12 +19,14 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 /// Rows of the header (title, verdict, step bar) and of the footer (status, key hints).
-const HEADER_ROWS: u16 = 3;
+const HEADER_ROWS: u16 = 4;
 const FOOTER_ROWS: u16 = 2;
 
-/// The body split: the step pane gets this share, the log pane the rest.
-fn body_split(body: Rect) -> [Rect; 2] {
-    Layout::vertical([Constraint::Percentage(45), Constraint::Min(3)]).areas(body)
+/// The body split: the step pane gets a share, the log pane the rest. Step 4 holds the
+/// verification table, so it gets more.
+fn body_split(body: Rect, step: Step) -> [Rect; 2] {
+    let share = if step == Step::RestartVerify { 62 } else { 45 };
+    Layout::vertical([Constraint::Percentage(share), Constraint::Min(3)]).areas(body)
 }
 
 fn frame_split(area: Rect) -> [Rect; 3] {
@@ -32,15 +34,15 @@ fn frame_split(area: Rect) -> [Rect; 3] {
 }
 
 /// Inner height of the log pane for a terminal of `size` (what `update` scrolls by).
-pub fn log_pane_height(size: (u16, u16)) -> u16 {
+pub fn log_pane_height(size: (u16, u16), step: Step) -> u16 {
     let [_, body, _] = frame_split(Rect::new(0, 0, size.0, size.1));
-    let [_, logs] = body_split(body);
+    let [_, logs] = body_split(body, step);
     logs.height.saturating_sub(2)
 }
 
 pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
     let [header, body, footer] = frame_split(frame.area());
-    let [steps, logs] = body_split(body);
+    let [steps, logs] = body_split(body, app.step);
     draw_header(app, frame, header, theme);
     draw_step_pane(app, frame, steps, theme);
     draw_logs(app, frame, logs, theme);
@@ -91,7 +93,7 @@ fn status_mark(s: StepStatus, theme: Theme) -> (&'static str, UiText, Style) {
 
 fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
-    let [title, verdict, bar] = Layout::vertical([Constraint::Length(1); 3]).areas(area);
+    let [title, install, verdict, bar] = Layout::vertical([Constraint::Length(1); 4]).areas(area);
     let snap = app.snapshot.as_ref();
     let mut spans = vec![
         Span::styled(" mstui ", theme.accent()),
@@ -101,12 +103,14 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     if let Some(v) = &app.cluster.server_version {
         spans.push(Span::styled(format!("{v} "), theme.muted()));
     }
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    let mut spans = vec![Span::raw(" ")];
     match snap.and_then(|s| s.install.as_ref()) {
         Some(i) => {
             let v = i.version.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
-            spans.push(Span::raw(format!("│ {}/{} {v} ({}) ", i.namespace, i.deployment, i.kind.label())));
+            spans.push(Span::raw(format!("metrics-server {}/{} {v} · {} ", i.namespace, i.deployment, i.kind.label())));
         }
-        None if snap.is_some() => spans.push(Span::styled(format!("│ {} ", t::NOT_FOUND.get(l)), theme.error())),
+        None if snap.is_some() => spans.push(Span::styled(format!("{} ", t::NOT_FOUND.get(l)), theme.error())),
         None => {}
     }
     if let Some(s) = snap {
@@ -119,7 +123,7 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         };
         spans.push(Span::styled(format!("│ {}", text.get(l)), style));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    frame.render_widget(Paragraph::new(Line::from(spans)), install);
     frame.render_widget(Paragraph::new(verdict_line(app, theme)), verdict);
 
     let mut bar_spans = Vec::new();
@@ -144,8 +148,7 @@ fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
         Some((n, m)) => format!("{}: {n}/{m}", t::COVERAGE.get(l)),
         None => format!("{}: —", t::COVERAGE.get(l)),
     };
-    let worst = app.findings.iter().max_by_key(|f| (f.severity, std::cmp::Reverse(f.step), std::cmp::Reverse(f.id)));
-    match worst {
+    match crate::report::headline(&app.findings) {
         Some(f) if f.severity >= Severity::Warning => Line::from(vec![
             Span::styled(format!(" {} {} ", f.id, catalog::info(f.id).title(catalog_lang(l))), theme.severity(f.severity)),
             Span::styled(format!("· {coverage}"), theme.muted()),
@@ -328,8 +331,10 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         return;
     }
     let pods: Vec<&str> = app.following_pods.iter().map(String::as_str).collect();
-    let width = inner.width as usize;
-    let mut lines = Vec::with_capacity(window.len());
+    let width = (inner.width as usize).max(1);
+    let height = inner.height as usize;
+    // Each log line becomes one row, or several when wrapping.
+    let mut blocks: Vec<Vec<Line>> = Vec::with_capacity(window.len());
     for line in window {
         let pod_index = pods.iter().position(|p| *p == &*line.pod).unwrap_or(0);
         let mut spans = vec![Span::styled(format!("{} ", short_pod(&line.pod)), theme.pod(pod_index))];
@@ -338,24 +343,72 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         {
             spans.push(Span::styled(format!("{ts} "), theme.muted()));
         }
-        let budget = if b.wrap { 4 * width.max(1) * 4 } else { width.max(1) };
+        let budget = if b.wrap { usize::MAX } else { width };
         for seg in segments(&line.text, &line.class.spans, budget) {
             let style = seg.class.map(|c| theme.span(c)).unwrap_or_default();
             spans.push(Span::styled(seg.text, style));
         }
-        let mut rendered = Line::from(spans);
-        if b.cursor == Some(line.seq) {
-            rendered = rendered.style(theme.selection());
+        let row_style = if b.cursor == Some(line.seq) {
+            theme.selection()
         } else if b.is_match(line) {
-            rendered = rendered.style(theme.warning());
+            theme.warning()
+        } else {
+            Style::new()
+        };
+        let rows = if b.wrap { wrap_spans(spans, width) } else { vec![Line::from(spans)] };
+        blocks.push(rows.into_iter().map(|r| r.style(row_style)).collect());
+    }
+    // Keep whole lines that fit: the newest at the bottom while following, the first at the top
+    // while paused.
+    let mut lines: Vec<Line> = Vec::new();
+    if b.follow {
+        let mut kept: Vec<Vec<Line>> = Vec::new();
+        let mut used = 0;
+        for block in blocks.into_iter().rev() {
+            if used + block.len() > height && !kept.is_empty() {
+                break;
+            }
+            used += block.len();
+            kept.push(block);
         }
-        lines.push(rendered);
+        for block in kept.into_iter().rev() {
+            lines.extend(block);
+        }
+        let excess = lines.len().saturating_sub(height);
+        lines.drain(..excess);
+    } else {
+        lines = blocks.into_iter().flatten().take(height).collect();
     }
-    let mut p = Paragraph::new(lines);
-    if b.wrap {
-        p = p.wrap(Wrap { trim: false });
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Cut a line's spans into rows of at most `width` cells (hard wrap, like a pager), so the
+/// row count is exact and the newest line can be kept in view.
+fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthChar;
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    let mut row: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let mut piece = String::new();
+        for ch in span.content.chars() {
+            let w = ch.width().unwrap_or(0);
+            if used + w > width && used > 0 {
+                row.push(Span::styled(std::mem::take(&mut piece), span.style));
+                rows.push(Line::from(std::mem::take(&mut row)));
+                used = 0;
+            }
+            piece.push(ch);
+            used += w;
+        }
+        if !piece.is_empty() {
+            row.push(Span::styled(piece, span.style));
+        }
     }
-    frame.render_widget(p, inner);
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(Line::from(row));
+    }
+    rows
 }
 
 /// The distinguishing tail of a pod name: `metrics-server-7d9f6c-abcde` → `abcde`.
