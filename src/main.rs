@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check { output }) => runtime().block_on(check(&cli.global, output)),
-        Some(Command::AnalyzeLogs { file, output }) => analyze_logs(file, output),
+        Some(Command::AnalyzeLogs { file, output }) => analyze_logs(file, output, lang(&cli.global)),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "mstui", &mut std::io::stdout());
             exit::HEALTHY
@@ -65,7 +65,7 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
                 std::io::stdout().is_terminal(),
                 std::env::var("NO_COLOR").ok().as_deref(),
             );
-            report::check_text(&snap, &findings, report::Paint { color })
+            report::check_text(&snap, &findings, report::Paint { color }, lang(global))
         }
     };
     print_out(&text);
@@ -103,7 +103,11 @@ fn lang(global: &GlobalArgs) -> mstui::i18n::Lang {
     mstui::i18n::Lang::from_env(explicit)
 }
 
-fn analyze_logs(file: Option<std::path::PathBuf>, output: mstui::cli::LogFormat) -> i32 {
+fn analyze_logs(
+    file: Option<std::path::PathBuf>,
+    output: mstui::cli::LogFormat,
+    lang: mstui::i18n::Lang,
+) -> i32 {
     let mut bytes = Vec::new();
     let read = match file.as_deref() {
         None => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
@@ -127,6 +131,7 @@ fn analyze_logs(file: Option<std::path::PathBuf>, output: mstui::cli::LogFormat)
         &analysis,
         output,
         report::Paint { color },
+        lang,
     ));
     if analysis.has_problems() {
         exit::PROBLEMS

@@ -3,6 +3,7 @@
 //! Pure: data in, strings out. Whether to colour is decided by the caller ([`use_color`]).
 
 use crate::diagnose::{Finding, Severity, Step};
+use crate::i18n::{Lang, Text, finding_title};
 use crate::snapshot::Snapshot;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -99,25 +100,84 @@ pub fn check_json(snap: &Snapshot, findings: &[Finding]) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// The text reports' own words (JSON never uses them). Korean step titles are the seed
+/// runbook's headings.
+mod words {
+    use crate::i18n::Text;
+
+    pub const LOGS: Text = Text::new("Logs", "Metrics Server 로그 확인으로 원인 구체화");
+    pub const TLS: Text = Text::new("Kubelet TLS", "TLS 인증 문제 해결");
+    pub const CONNECTIVITY: Text = Text::new(
+        "Kubelet connectivity & APIService",
+        "Kubelet 연결 문제 해결 (APIService 포함)",
+    );
+    pub const VERIFY: Text = Text::new("Restart & verify", "배포 재시작 및 검증");
+    pub const CLUSTER: Text = Text::new("Cluster:", "클러스터:");
+    pub const VERSION_UNKNOWN: Text = Text::new("version unknown", "버전 알 수 없음");
+    pub const CONTAINER: Text = Text::new("container", "컨테이너");
+    pub const NOT_FOUND: Text = Text::new("not found", "찾지 못함");
+    pub const VERDICT: Text = Text::new("Verdict:", "진단 결과:");
+    pub const OK: Text = Text::new("ok", "정상");
+    pub const HEALTHY: Text = Text::new("healthy", "정상");
+    pub const NO_PROBLEMS: Text =
+        Text::new("no problems found", "이 단계에서 찾은 문제가 없습니다");
+    pub const NODES: Text = Text::new("nodes:", "노드:");
+    pub const FIX: Text = Text::new("fix", "조치");
+    pub const PERMISSIONS: Text = Text::new("Permissions:", "권한:");
+    pub const MAY_NOT: Text = Text::new("you may not:", "다음 작업을 할 수 없습니다:");
+    pub const NO_NODE_METRICS: Text =
+        Text::new("node metrics unavailable", "노드 메트릭을 가져올 수 없음");
+    pub const ERROR: Text = Text::new("error", "오류");
+    pub const WARNING: Text = Text::new("warning", "경고");
+    pub const INFO: Text = Text::new("info", "정보");
+}
+
 /// Step headings, in runbook order.
-pub fn step_title(step: Step) -> &'static str {
+pub fn step_title(step: Step, lang: Lang) -> &'static str {
     match step {
-        Step::Logs => "Logs",
-        Step::Tls => "Kubelet TLS",
-        Step::Connectivity => "Kubelet connectivity & APIService",
-        Step::RestartVerify => "Restart & verify",
+        Step::Logs => words::LOGS,
+        Step::Tls => words::TLS,
+        Step::Connectivity => words::CONNECTIVITY,
+        Step::RestartVerify => words::VERIFY,
+    }
+    .get(lang)
+}
+
+/// "Step 2 · Kubelet TLS" / "2단계 · TLS 인증 문제 해결".
+fn step_heading(step: Step, lang: Lang) -> String {
+    let (n, title) = (step.number(), step_title(step, lang));
+    match lang {
+        Lang::En => format!("Step {n} · {title}"),
+        Lang::Ko => format!("{n}단계 · {title}"),
     }
 }
 
-/// The human report of `check`, grouped by runbook step.
-pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint) -> String {
+/// The severity word, padded to the same display width in both languages (Hangul is two
+/// columns wide), so titles line up.
+fn severity_tag(s: Severity, lang: Lang, paint: Paint) -> String {
+    let word = match s {
+        Severity::Error => words::ERROR,
+        Severity::Warning => words::WARNING,
+        Severity::Info => words::INFO,
+    }
+    .get(lang);
+    let pad = 7usize.saturating_sub(unicode_width::UnicodeWidthStr::width(word));
+    paint.severity(s, &format!("{word}{}", " ".repeat(pad)))
+}
+
+/// The human report of `check`, grouped by runbook step, in `lang`.
+pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang) -> String {
+    let w = |t: Text| t.get(lang);
     let mut out = String::new();
     let c = &snap.cluster;
-    let version = c.server_version.as_deref().unwrap_or("version unknown");
+    let version = c
+        .server_version
+        .as_deref()
+        .unwrap_or(w(words::VERSION_UNKNOWN));
     let _ = writeln!(
         out,
         "{} {} ({}, {version})",
-        paint.bold("Cluster:"),
+        paint.bold(w(words::CLUSTER)),
         c.context,
         c.server
     );
@@ -126,39 +186,46 @@ pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint) -> String
             let v = i
                 .version
                 .map(|v| v.to_string())
-                .unwrap_or_else(|| "version unknown".into());
+                .unwrap_or_else(|| w(words::VERSION_UNKNOWN).into());
             let _ = writeln!(
                 out,
-                "{} {}/{} ({v}, {}), container {}",
+                "{} {}/{} ({v}, {}), {} {}",
                 paint.bold("metrics-server:"),
                 i.namespace,
                 i.deployment,
                 i.kind.label(),
+                w(words::CONTAINER),
                 i.container
             );
         }
         None => {
-            let _ = writeln!(out, "{} not found", paint.bold("metrics-server:"));
+            let _ = writeln!(
+                out,
+                "{} {}",
+                paint.bold("metrics-server:"),
+                w(words::NOT_FOUND)
+            );
         }
     }
     let _ = writeln!(
         out,
         "{} {}",
-        paint.bold("Verdict:"),
-        verdict(snap, findings, paint)
+        paint.bold(w(words::VERDICT)),
+        verdict(snap, findings, paint, lang)
     );
     for step in Step::ALL {
         let here: Vec<&Finding> = findings.iter().filter(|f| f.step == step).collect();
-        let _ = writeln!(
-            out,
-            "\n{}",
-            paint.bold(&format!("Step {} · {}", step.number(), step_title(step)))
-        );
+        let _ = writeln!(out, "\n{}", paint.bold(&step_heading(step, lang)));
         if here.is_empty() {
-            let _ = writeln!(out, "  {} no problems found", paint.green("ok"));
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                paint.green(w(words::OK)),
+                w(words::NO_PROBLEMS)
+            );
         }
         for f in here {
-            write_finding(&mut out, f, paint);
+            write_finding(&mut out, f, paint, lang);
         }
     }
     let denied: Vec<String> = snap
@@ -170,42 +237,74 @@ pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint) -> String
     if !denied.is_empty() {
         let _ = writeln!(
             out,
-            "\n{} you may not: {}",
-            paint.bold("Permissions:"),
+            "\n{} {} {}",
+            paint.bold(w(words::PERMISSIONS)),
+            w(words::MAY_NOT),
             denied.join("; ")
         );
     }
     out
 }
 
-fn write_finding(out: &mut String, f: &Finding, paint: Paint) {
-    let tag = paint.severity(f.severity, &format!("{:<7}", f.severity.as_str()));
-    let _ = writeln!(out, "  {tag} {} {}", paint.bold(&f.id.to_string()), f.title);
+/// One finding. Evidence is quoted from the cluster and stays as it was recorded.
+fn write_finding(out: &mut String, f: &Finding, paint: Paint, lang: Lang) {
+    let tag = severity_tag(f.severity, lang, paint);
+    let title = finding_title(f, lang);
+    let _ = writeln!(out, "  {tag} {} {title}", paint.bold(&f.id.to_string()));
     if !f.nodes.is_empty() {
-        let _ = writeln!(out, "          nodes: {}", f.nodes.join(", "));
+        let _ = writeln!(
+            out,
+            "          {} {}",
+            words::NODES.get(lang),
+            f.nodes.join(", ")
+        );
     }
     for e in &f.evidence {
         let _ = writeln!(out, "          {}", paint.dim(&format!("· {e}")));
     }
     for fix in &f.fixes {
-        let _ = writeln!(out, "          fix {}: {}", fix.id.as_str(), fix.summary);
+        let summary = match lang {
+            Lang::En => fix.summary.as_str(),
+            Lang::Ko => crate::i18n::fix_summary(fix.id).ko,
+        };
+        let _ = writeln!(
+            out,
+            "          {} {}: {summary}",
+            words::FIX.get(lang),
+            fix.id.as_str()
+        );
     }
 }
 
-/// One line: healthy, or the most severe finding and the metrics coverage.
-pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint) -> String {
-    let coverage = match coverage(snap) {
-        Some((n, m)) => format!("node metrics {n}/{m}"),
-        None => "node metrics unavailable".to_string(),
+/// The finding that explains the others: the most severe, and among equals the one furthest
+/// down the chain APIService → endpoints → pod readiness → logs → kubelet (catalog §4), because
+/// an unavailable APIService or an unready pod is usually the symptom of a kubelet-leg failure.
+pub fn headline(findings: &[Finding]) -> Option<&Finding> {
+    findings
+        .iter()
+        .min_by_key(|f| (std::cmp::Reverse(f.severity), chain_depth(f.id), f.id))
+}
+
+/// Lower is closer to the root cause.
+fn chain_depth(id: crate::diagnose::RuleId) -> u8 {
+    match id.0 {
+        15..=27 => 0, // metrics-server → kubelet: TLS, reachability, kubelet auth and answers
+        10..=13 | 38 => 1, // the pod cannot run, or runs the wrong flags
+        7..=9 => 2,   // apiserver → metrics-server auth and TLS
+        14 => 3,      // not Ready: usually because of the above
+        1..=6 => 4,   // registration and endpoints: the symptom the user sees
+        _ => 5,
+    }
+}
+
+/// One line: healthy, or the headline finding and the metrics coverage.
+pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang) -> String {
+    let coverage = match (coverage(snap), lang) {
+        (Some((n, m)), Lang::En) => format!("node metrics {n}/{m}"),
+        (Some((n, m)), Lang::Ko) => format!("노드 메트릭 {n}/{m}"),
+        (None, _) => words::NO_NODE_METRICS.get(lang).to_string(),
     };
-    let worst = findings.iter().max_by_key(|f| {
-        (
-            f.severity,
-            std::cmp::Reverse(f.step),
-            std::cmp::Reverse(f.id),
-        )
-    });
-    match worst {
+    match headline(findings) {
         Some(f) if f.severity >= Severity::Warning => {
             let errors = findings
                 .iter()
@@ -215,10 +314,16 @@ pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint) -> String {
                 .iter()
                 .filter(|f| f.severity == Severity::Warning)
                 .count();
-            let head = paint.severity(f.severity, &format!("{} {}", f.id, f.title));
-            format!("{head} — {errors} error(s), {warnings} warning(s); {coverage}")
+            let title = finding_title(f, lang);
+            let head = paint.severity(f.severity, &format!("{} {title}", f.id));
+            match lang {
+                Lang::En => {
+                    format!("{head} — {errors} error(s), {warnings} warning(s); {coverage}")
+                }
+                Lang::Ko => format!("{head} — 오류 {errors}개, 경고 {warnings}개; {coverage}"),
+            }
         }
-        _ => format!("{} — {coverage}", paint.green("healthy")),
+        _ => format!("{} — {coverage}", paint.green(words::HEALTHY.get(lang))),
     }
 }
 // ---------------------------------------------------------------------------------------------
@@ -308,15 +413,24 @@ pub fn analyze(text: &str) -> Analysis {
         lines = i + 1;
         let c = classify(line);
         if let (Some(rule), Some(severity)) = (c.rule, c.severity) {
-            matches.push(LineMatch { line: i + 1, rule, severity, node: c.fields.node.clone() });
+            matches.push(LineMatch {
+                line: i + 1,
+                rule,
+                severity,
+                node: c.fields.node.clone(),
+            });
             excerpts.push(sanitize(line, EXCERPT_CHARS).into_owned());
         }
     }
-    Analysis { lines, matches, excerpts }
+    Analysis {
+        lines,
+        matches,
+        excerpts,
+    }
 }
 
-/// Render an analysis in the requested format.
-pub fn analysis_output(a: &Analysis, format: LogFormat, paint: Paint) -> String {
+/// Render an analysis in the requested format; only the text format follows `lang`.
+pub fn analysis_output(a: &Analysis, format: LogFormat, paint: Paint, lang: Lang) -> String {
     match format {
         LogFormat::Ndjson => a
             .matches
@@ -334,36 +448,223 @@ pub fn analysis_output(a: &Analysis, format: LogFormat, paint: Paint) -> String 
             });
             serde_json::to_string_pretty(&doc).unwrap_or_default()
         }
-        LogFormat::Text => analysis_text(a, paint),
+        LogFormat::Text => analysis_text(a, paint, lang),
     }
 }
 
-fn analysis_text(a: &Analysis, paint: Paint) -> String {
+fn analysis_text(a: &Analysis, paint: Paint, lang: Lang) -> String {
     let mut out = String::new();
     let summaries = a.summaries();
+    let (lines, matched) = (a.lines, a.matches.len());
     if summaries.is_empty() {
-        let _ = writeln!(out, "{} {} lines read, no known metrics-server problem matched", paint.green("ok"), a.lines);
+        let ok = paint.green(words::OK.get(lang));
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "{ok} {lines} lines read, no known metrics-server problem matched"
+            ),
+            Lang::Ko => writeln!(
+                out,
+                "{ok} {lines}줄을 읽었고, 알려진 metrics-server 문제와 일치하는 줄이 없습니다"
+            ),
+        };
         return out;
     }
-    let _ = writeln!(out, "{} lines read, {} matched a known problem\n", a.lines, a.matches.len());
-    for s in &summaries {
-        let tag = paint.severity(s.severity, &format!("{:<7}", s.severity.as_str()));
-        let _ = writeln!(
+    let _ = match lang {
+        Lang::En => writeln!(
             out,
-            "{tag} {} {} — {} line(s), first at line {} (step {} · {})",
-            paint.bold(&s.id.to_string()),
-            s.title,
-            s.count,
-            s.first_line,
-            s.step.number(),
-            step_title(s.step)
-        );
+            "{lines} lines read, {matched} matched a known problem\n"
+        ),
+        Lang::Ko => writeln!(
+            out,
+            "{lines}줄을 읽었고, 그중 {matched}줄이 알려진 문제와 일치합니다\n"
+        ),
+    };
+    for s in &summaries {
+        let tag = severity_tag(s.severity, lang, paint);
+        let id = paint.bold(&s.id.to_string());
+        let (count, first, n) = (s.count, s.first_line, s.step.number());
+        let step = step_title(s.step, lang);
+        let _ = match lang {
+            Lang::En => writeln!(
+                out,
+                "{tag} {id} {} — {count} line(s), first at line {first} (step {n} · {step})",
+                s.title
+            ),
+            Lang::Ko => writeln!(
+                out,
+                "{tag} {id} {} — {count}줄, 처음 {first}번째 줄 ({n}단계 · {step})",
+                crate::diagnose::catalog::info(s.id).title(lang)
+            ),
+        };
         if !s.nodes.is_empty() {
-            let _ = writeln!(out, "        nodes: {}", s.nodes.join(", "));
+            let _ = writeln!(
+                out,
+                "        {} {}",
+                words::NODES.get(lang),
+                s.nodes.join(", ")
+            );
         }
         if let Some(i) = a.matches.iter().position(|m| m.rule == s.id) {
-            let _ = writeln!(out, "        {}", paint.dim(&format!("{}: {}", a.matches[i].line, a.excerpts[i])));
+            let _ = writeln!(
+                out,
+                "        {}",
+                paint.dim(&format!("{}: {}", a.matches[i].line, a.excerpts[i]))
+            );
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::{RuleId, catalog, diagnose, sample};
+
+    const PLAIN: Paint = Paint { color: false };
+
+    fn x509() -> (Snapshot, Vec<Finding>) {
+        let snap = sample::x509();
+        let findings = diagnose(&snap, sample::now());
+        (snap, findings)
+    }
+
+    fn has_hangul(s: &str) -> bool {
+        s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    }
+
+    #[test]
+    fn korean_check_uses_the_runbook_steps_and_korean_titles() {
+        let (snap, findings) = x509();
+        let text = check_text(&snap, &findings, PLAIN, Lang::Ko);
+        for heading in [
+            "1단계 · Metrics Server 로그 확인으로 원인 구체화",
+            "2단계 · TLS 인증 문제 해결",
+            "3단계 · Kubelet 연결 문제 해결",
+            "4단계 · 배포 재시작 및 검증",
+        ] {
+            assert!(text.contains(heading), "{heading} missing:\n{text}");
+        }
+        let f15 = catalog::info(RuleId(15));
+        assert!(
+            text.contains(&format!("오류    F15 {}", f15.title_ko)),
+            "{text}"
+        );
+        assert!(
+            !text.contains(f15.title_en),
+            "English title left in:\n{text}"
+        );
+        assert!(
+            text.contains("진단 결과: F15 kubelet 인증서를 신뢰할 수 없음"),
+            "{text}"
+        );
+        assert!(text.contains("노드: node-1, node-2, node-3"));
+        assert!(text.contains("조치 kubelet-insecure-tls: 임시 조치: --kubelet-insecure-tls 추가"));
+        for english in [
+            "Cluster:", "Verdict:", "Step ", "nodes:", "fix ", "error(s)",
+        ] {
+            assert!(!text.contains(english), "{english:?} left in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn english_check_is_unchanged_and_has_no_korean() {
+        let (snap, findings) = x509();
+        let text = check_text(&snap, &findings, PLAIN, Lang::En);
+        assert!(!has_hangul(&text), "{text}");
+        assert!(text.contains(
+            "Verdict: F15 Kubelet certificates are not trusted (signed by unknown authority) — "
+        ));
+        assert!(text.contains("\nStep 2 · Kubelet TLS\n  error   F15 Kubelet certificates"));
+        assert!(text.contains("          nodes: node-1, node-2, node-3\n"));
+        assert!(
+            text.contains(
+                "          fix kubelet-insecure-tls: Quick fix: add --kubelet-insecure-tls"
+            )
+        );
+        assert!(
+            text.contains("\nStep 3 · Kubelet connectivity & APIService\n  ok no problems found\n")
+        );
+    }
+
+    #[test]
+    fn korean_healthy_and_permission_lines() {
+        let snap = sample::healthy();
+        let text = check_text(&snap, &diagnose(&snap, sample::now()), PLAIN, Lang::Ko);
+        assert!(text.contains("진단 결과: 정상 — 노드 메트릭 3/3"), "{text}");
+        assert_eq!(
+            text.matches("  정상 이 단계에서 찾은 문제가 없습니다")
+                .count(),
+            4
+        );
+
+        // A title a rule wrote itself (F39) is translated too, from a real diagnosis.
+        let (mut snap, _) = x509();
+        let denied = sample::forbidden("get", "pods/log", Some("kube-system"));
+        snap.failures.push(denied);
+        let text = check_text(&snap, &diagnose(&snap, sample::now()), PLAIN, Lang::Ko);
+        assert!(
+            text.contains("경고    F39 mstui에 get pods/log 권한이 없음"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_does_not_depend_on_the_language() {
+        let (snap, findings) = x509();
+        // Rendering the Korean text must not touch what JSON reads.
+        let before = check_json(&snap, &findings);
+        let _ = check_text(&snap, &findings, PLAIN, Lang::Ko);
+        let json = check_json(&snap, &findings);
+        assert_eq!(before, json);
+        assert!(!has_hangul(&json));
+        assert!(json.contains(catalog::info(RuleId(15)).title_en));
+
+        let log = sample::logs::x509_unknown_authority();
+        let a = analyze(&log);
+        for format in [LogFormat::Json, LogFormat::Ndjson] {
+            let en = analysis_output(&a, format, PLAIN, Lang::En);
+            assert_eq!(
+                en,
+                analysis_output(&a, format, PLAIN, Lang::Ko),
+                "{format:?}"
+            );
+            assert!(!has_hangul(&en));
+        }
+    }
+
+    #[test]
+    fn analyze_logs_text_in_both_languages() {
+        let a = analyze(&sample::logs::x509_unknown_authority());
+        let ko = analysis_output(&a, LogFormat::Text, PLAIN, Lang::Ko);
+        let f15 = catalog::info(RuleId(15)).title_ko;
+        assert!(ko.contains(&format!("F15 {f15} — ")), "{ko}");
+        assert!(ko.contains("(2단계 · TLS 인증 문제 해결)"), "{ko}");
+        assert!(ko.contains("줄을 읽었고, 그중 "), "{ko}");
+        assert!(ko.contains("        노드: node-1"), "{ko}");
+        let en = analysis_output(&a, LogFormat::Text, PLAIN, Lang::En);
+        assert!(!has_hangul(&en));
+        assert!(en.contains("(step 2 · Kubelet TLS)"), "{en}");
+
+        let clean = analyze(sample::logs::STARTUP);
+        let ko = analysis_output(&clean, LogFormat::Text, PLAIN, Lang::Ko);
+        assert!(
+            ko.starts_with("정상 8줄을 읽었고, 알려진 metrics-server 문제와 일치하는 줄이"),
+            "{ko}"
+        );
+    }
+
+    #[test]
+    fn severity_tags_line_up_in_both_languages() {
+        for lang in [Lang::En, Lang::Ko] {
+            for s in [Severity::Error, Severity::Warning, Severity::Info] {
+                let tag = severity_tag(s, lang, PLAIN);
+                assert_eq!(
+                    unicode_width::UnicodeWidthStr::width(tag.as_str()),
+                    7,
+                    "{tag:?}"
+                );
+            }
+        }
+    }
 }

@@ -150,21 +150,13 @@ fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
     };
     match crate::report::headline(&app.findings) {
         Some(f) if f.severity >= Severity::Warning => Line::from(vec![
-            Span::styled(format!(" {} {} ", f.id, catalog::info(f.id).title(catalog_lang(l))), theme.severity(f.severity)),
+            Span::styled(format!(" {} {} ", f.id, crate::i18n::finding_title(f, l)), theme.severity(f.severity)),
             Span::styled(format!("· {coverage}"), theme.muted()),
         ]),
         _ => Line::from(vec![
             Span::styled(format!(" ✔ {} ", t::HEALTHY.get(l)), theme.ok()),
             Span::styled(format!("· {coverage}"), theme.muted()),
         ]),
-    }
-}
-
-/// The catalog has its own language type; map ours onto it.
-pub fn catalog_lang(l: Lang) -> catalog::Lang {
-    match l {
-        Lang::En => catalog::Lang::En,
-        Lang::Ko => catalog::Lang::Ko,
     }
 }
 
@@ -195,7 +187,7 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", severity_mark(f.severity)), theme.severity(f.severity)),
             Span::styled(format!("{} ", f.id), theme.title()),
-            Span::styled(info.title(catalog_lang(l)).to_string(), theme.severity(f.severity)),
+            Span::styled(crate::i18n::finding_title(f, l).into_owned(), theme.severity(f.severity)),
         ]));
         if !f.nodes.is_empty() {
             lines.push(Line::styled(format!("  {}: {}", t::NODES.get(l), f.nodes.join(", ")), theme.muted()));
@@ -203,7 +195,7 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         for e in f.evidence.iter().take(3) {
             lines.push(Line::styled(format!("  · {}", crate::logs::sanitize(e, 400)), theme.muted()));
         }
-        lines.push(Line::raw(format!("  {}", info.explanation(catalog_lang(l)))));
+        lines.push(Line::raw(format!("  {}", info.explanation(l))));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), details);
 
@@ -229,7 +221,7 @@ fn severity_mark(s: Severity) -> &'static str {
 
 /// One line per fix, in the UI language.
 pub fn fix_summary(fix: FixId, l: Lang) -> &'static str {
-    t::fix_summary(fix).get(l)
+    crate::i18n::fix_summary(fix).get(l)
 }
 
 fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
