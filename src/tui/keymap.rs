@@ -102,8 +102,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Steps, K::Enter, NONE, "Enter", A::OpenFix, "preview the selected fix", "선택한 조치 미리보기", true),
     bind!(Logs, K::Up, NONE, "↑↓", A::Up, "scroll", "스크롤", true),
     bind!(Logs, K::Down, NONE, "↓", A::Down, "scroll", "스크롤", false),
-    bind!(Logs, K::Char('k'), NONE, "k", A::Up, "scroll up", "위로", false),
-    bind!(Logs, K::Char('j'), NONE, "j", A::Down, "scroll down", "아래로", false),
+    bind!(Logs, K::Char('k'), NONE, "k", A::Up, "scroll", "스크롤", false),
+    bind!(Logs, K::Char('j'), NONE, "j", A::Down, "scroll", "스크롤", false),
     bind!(Logs, K::PageUp, NONE, "PgUp", A::PageUp, "page up", "한 쪽 위로", false),
     bind!(Logs, K::PageDown, NONE, "PgDn", A::PageDown, "page down", "한 쪽 아래로", false),
     bind!(Logs, K::Char('g'), NONE, "g", A::Top, "oldest line", "맨 처음", false),
@@ -122,9 +122,10 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, K::Right, NONE, "→", A::NextStep, "next step", "다음 단계", false),
     bind!(Global, K::Left, NONE, "←", A::PrevStep, "previous step", "이전 단계", false),
     bind!(Global, K::Char('1'), NONE, "1-4", A::GoStep(1), "go to step 1–4", "1–4단계로 이동", false),
-    bind!(Global, K::Char('2'), NONE, "2", A::GoStep(2), "go to step 2", "2단계로 이동", false),
-    bind!(Global, K::Char('3'), NONE, "3", A::GoStep(3), "go to step 3", "3단계로 이동", false),
-    bind!(Global, K::Char('4'), NONE, "4", A::GoStep(4), "go to step 4", "4단계로 이동", false),
+    // Shown once, as `1-4` above (an empty label is left out of hints and help).
+    bind!(Global, K::Char('2'), NONE, "", A::GoStep(2), "go to step 1–4", "1–4단계로 이동", false),
+    bind!(Global, K::Char('3'), NONE, "", A::GoStep(3), "go to step 1–4", "1–4단계로 이동", false),
+    bind!(Global, K::Char('4'), NONE, "", A::GoStep(4), "go to step 1–4", "1–4단계로 이동", false),
     bind!(Global, K::Char('l'), NONE, "l", A::ToggleFocus, "focus logs / steps", "로그 / 단계 전환", true),
     bind!(Global, K::Char('e'), NONE, "e", A::EditArgs, "edit args", "인자 편집", true),
     bind!(Global, K::Char('r'), NONE, "r", A::Restart, "rollout restart & verify", "재시작 및 검증", true),
@@ -152,7 +153,7 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
 pub fn hints(contexts: &[Context], lang: Lang) -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
     for ctx in contexts {
-        for b in BINDINGS.iter().filter(|b| b.context == *ctx && b.in_footer) {
+        for b in BINDINGS.iter().filter(|b| b.context == *ctx && b.in_footer && !b.label.is_empty()) {
             if !out.iter().any(|(label, _)| *label == b.label) {
                 out.push((b.label, b.help.get(lang)));
             }
@@ -164,11 +165,12 @@ pub fn hints(contexts: &[Context], lang: Lang) -> Vec<(&'static str, &'static st
 /// Every binding of a context for the help screen, one row per distinct description.
 pub fn help_rows(context: Context, lang: Lang) -> Vec<(String, &'static str)> {
     let mut rows: Vec<(String, &'static str)> = Vec::new();
-    for b in BINDINGS.iter().filter(|b| b.context == context) {
+    for b in BINDINGS.iter().filter(|b| b.context == context && !b.label.is_empty()) {
         let text = b.help.get(lang);
         match rows.iter_mut().find(|(_, t)| *t == text) {
             Some((keys, _)) => {
-                if !keys.split(", ").any(|k| k == b.label || b.label.contains(k)) {
+                // `↓` is already part of `↑↓`.
+                if !keys.split(", ").any(|k| k.contains(b.label)) {
                     keys.push_str(", ");
                     keys.push_str(b.label);
                 }
