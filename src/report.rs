@@ -249,18 +249,15 @@ pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lan
 /// One finding. Evidence is quoted from the cluster and stays as it was recorded.
 fn write_finding(out: &mut String, f: &Finding, paint: Paint, lang: Lang) {
     let tag = severity_tag(f.severity, lang, paint);
-    let title = finding_title(f, lang);
+    // Titles, nodes and evidence can quote pod logs and cluster objects: untrusted text.
+    let title = shown(&finding_title(f, lang));
     let _ = writeln!(out, "  {tag} {} {title}", paint.bold(&f.id.to_string()));
     if !f.nodes.is_empty() {
-        let _ = writeln!(
-            out,
-            "          {} {}",
-            words::NODES.get(lang),
-            f.nodes.join(", ")
-        );
+        let nodes: Vec<String> = f.nodes.iter().map(|n| shown(n)).collect();
+        let _ = writeln!(out, "          {} {}", words::NODES.get(lang), nodes.join(", "));
     }
     for e in &f.evidence {
-        let _ = writeln!(out, "          {}", paint.dim(&format!("· {e}")));
+        let _ = writeln!(out, "          {}", paint.dim(&format!("· {}", shown(e))));
     }
     for fix in &f.fixes {
         let summary = match lang {
@@ -274,6 +271,11 @@ fn write_finding(out: &mut String, f: &Finding, paint: Paint, lang: Lang) {
             fix.id.as_str()
         );
     }
+}
+
+/// Untrusted text made safe to print: control and escape sequences removed, length capped.
+fn shown(text: &str) -> String {
+    crate::logs::sanitize(text, 1000).into_owned()
 }
 
 /// The finding that explains the others: the most severe, and among equals the one furthest
@@ -417,7 +419,7 @@ pub fn analyze(text: &str) -> Analysis {
                 line: i + 1,
                 rule,
                 severity,
-                node: c.fields.node.clone(),
+                node: c.fields.node.as_deref().map(shown),
             });
             excerpts.push(sanitize(line, EXCERPT_CHARS).into_owned());
         }

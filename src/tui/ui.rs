@@ -150,7 +150,7 @@ fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
     };
     match crate::report::headline(&app.findings) {
         Some(f) if f.severity >= Severity::Warning => Line::from(vec![
-            Span::styled(format!(" {} {} ", f.id, crate::i18n::finding_title(f, l)), theme.severity(f.severity)),
+            Span::styled(format!(" {} {} ", f.id, crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300)), theme.severity(f.severity)),
             Span::styled(format!("· {coverage}"), theme.muted()),
         ]),
         _ => Line::from(vec![
@@ -187,10 +187,11 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", severity_mark(f.severity)), theme.severity(f.severity)),
             Span::styled(format!("{} ", f.id), theme.title()),
-            Span::styled(crate::i18n::finding_title(f, l).into_owned(), theme.severity(f.severity)),
+            Span::styled(crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300).into_owned(), theme.severity(f.severity)),
         ]));
         if !f.nodes.is_empty() {
-            lines.push(Line::styled(format!("  {}: {}", t::NODES.get(l), f.nodes.join(", ")), theme.muted()));
+            let nodes: Vec<String> = f.nodes.iter().map(|n| crate::logs::sanitize(n, 200).into_owned()).collect();
+            lines.push(Line::styled(format!("  {}: {}", t::NODES.get(l), nodes.join(", ")), theme.muted()));
         }
         for e in f.evidence.iter().take(3) {
             lines.push(Line::styled(format!("  · {}", crate::logs::sanitize(e, 400)), theme.muted()));
