@@ -1,0 +1,714 @@
+//! End-to-end against a real cluster on 127.0.0.1 (see tests/support): real etcd, kube-apiserver,
+//! kube-controller-manager, kwok and the real metrics-server v0.8, built by tests/cluster/build.sh.
+//!
+//! One cluster per test; the tests of this binary are serialised by `support::serial()`.
+//! If the binaries cannot be built or a cluster does not come up, the test FAILS (no skipping).
+//! Run: `cargo test --test e2e_cluster -- --nocapture` (prints timings, kubectl output).
+
+mod support;
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::Pod;
+use kube::Api;
+use kube::api::{ListParams, Patch, PatchParams};
+use mstui::cluster::apply::{self, ApplyError};
+use mstui::cluster::{Connection, Target, connect, snapshot};
+use mstui::diagnose::{Finding, RuleId, Severity, diagnose};
+use mstui::fix::FixId;
+use mstui::fix::plan::{FixPlan, plan, plan_restart};
+use mstui::rollout::{RolloutPhase, rollout_status};
+use mstui::snapshot::{Action, Snapshot};
+use std::path::Path;
+use std::time::Duration;
+use support::cluster::{MS_NAME, MS_NAMESPACE, NODES, apiservice_condition, node_metrics_for_all};
+use support::*;
+
+const LONG: Duration = Duration::from_secs(150);
+const POLL: Duration = Duration::from_millis(500);
+
+fn ids(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| format!("{}:{}", f.id, f.severity.as_str()))
+        .collect()
+}
+
+fn has(findings: &[Finding], id: u8) -> bool {
+    findings.iter().any(|f| f.id == RuleId(id))
+}
+
+fn problems(findings: &[Finding]) -> Vec<&Finding> {
+    findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .collect()
+}
+
+async fn conn(kubeconfig: &Path) -> Connection {
+    connect(&Target {
+        kubeconfig: Some(kubeconfig.to_path_buf()),
+        ..Target::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("mstui::cluster::connect: {e}"))
+}
+
+async fn snap_and_diagnose(conn: &Connection) -> (Snapshot, Vec<Finding>) {
+    let now = jiff::Timestamp::now();
+    let snap = snapshot(conn, now).await;
+    let findings = diagnose(&snap, now);
+    (snap, findings)
+}
+
+fn args_of(d: &Deployment) -> Vec<String> {
+    d.spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+        .and_then(|s| s.containers.iter().find(|c| c.name == MS_NAME))
+        .and_then(|c| c.args.clone())
+        .unwrap_or_default()
+}
+
+fn rv(d: &Deployment) -> String {
+    d.metadata.resource_version.clone().unwrap_or_default()
+}
+
+/// Print what the built kubectl says for `top nodes` (recorded for the README/report).
+async fn kubectl_top(c: &Cluster, label: &str) -> Ran {
+    let top = c.kubectl(&["top", "nodes"]).await;
+    eprintln!(
+        "[e2e] kubectl top nodes ({label}): exit {:?}\n--- stdout ---\n{}--- stderr ---\n{}--------------",
+        top.code, top.stdout, top.stderr
+    );
+    top
+}
+
+/// The check's JSON must list `id`; prints the IDs found.
+fn assert_check_has(json: &serde_json::Value, id: &str) {
+    let found = finding_ids(json);
+    eprintln!("[e2e] check findings: {found:?}");
+    assert!(
+        found.iter().any(|(i, _)| i == id),
+        "expected {id} in mstui check findings, got {found:?}\n{json:#}"
+    );
+}
+
+/// Plan `fix` from a fresh snapshot, dry-run it (nothing stored), apply it, then rollout-restart,
+/// and wait until the new pod runs the real metrics-server with the changed args.
+/// All through the library code the TUI uses.
+async fn fix_and_restart(
+    c: &Cluster,
+    conn: &Connection,
+    fix: FixId,
+    expect_arg: &str,
+    require_offered: bool,
+) -> Deployment {
+    let client = &conn.client;
+    // Plan against a settled Deployment: a status write by the deployment controller would also
+    // move resourceVersion (a spurious 409, and a moving target for the dry-run check below).
+    wait_for("deployment settled", LONG, POLL, || async {
+        let d = apply::get_deployment(client, MS_NAMESPACE, MS_NAME)
+            .await
+            .map_err(|e| e.to_string())?;
+        let st = rollout_status(&d);
+        if st.phase == RolloutPhase::Complete {
+            Ok(())
+        } else {
+            Err(st.message)
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (snap, findings) = snap_and_diagnose(conn).await;
+    assert!(
+        snap.may(Action::PatchDeployment),
+        "admin must be allowed to patch: {:?}",
+        snap.permissions
+    );
+    let offered = findings.iter().any(|f| f.fixes.iter().any(|r| r.id == fix));
+    if require_offered {
+        assert!(
+            offered,
+            "no finding offers {fix:?}; findings: {:?}",
+            ids(&findings)
+        );
+    } else if !offered {
+        // Known library gap (reported): F19 "connection refused" on the Hostname address does not
+        // offer the preferred-address-types fix although the node has an InternalIP.
+        eprintln!(
+            "[e2e] NOTE: no finding offers {fix:?} (findings {:?}); applying it anyway",
+            ids(&findings)
+        );
+    }
+    let install = snap.install.as_ref().expect("install located");
+    let before = snap.deployment.as_ref().expect("deployment in snapshot");
+    let p: FixPlan = plan(fix, install, before).unwrap_or_else(|e| panic!("plan {fix:?}: {e}"));
+    eprintln!(
+        "[e2e] plan {fix:?}: {}\n  before {:?}\n  after  {:?}",
+        p.sentence, p.before, p.after
+    );
+    assert!(
+        p.after.iter().any(|a| a == expect_arg),
+        "plan.after lacks {expect_arg}: {:?}",
+        p.after
+    );
+    assert!(p.is_appliable(), "plan not appliable: {:?}", p.problems);
+
+    // Server-side dry-run: the server answers with the would-be object and stores nothing.
+    let dry = apply::send_fix(client, &p, true)
+        .await
+        .unwrap_or_else(|e| panic!("dry-run: {e}"));
+    let stored = apply::stored_list(&p, &dry).expect("dry-run answer has the container");
+    assert_eq!(stored, p.after, "dry-run answer differs from the plan");
+    let now = apply::get_deployment(client, MS_NAMESPACE, MS_NAME)
+        .await
+        .expect("get deployment");
+    assert_eq!(
+        rv(&now),
+        p.resource_version,
+        "dry-run changed the resourceVersion"
+    );
+    assert_eq!(args_of(&now), p.before, "dry-run changed the args");
+
+    // Apply for real, then restart like the TUI does.
+    let applied = apply::send_fix(client, &p, false)
+        .await
+        .unwrap_or_else(|e| panic!("apply: {e}"));
+    assert_ne!(rv(&applied), p.resource_version);
+    assert_eq!(args_of(&applied), p.after);
+    let starts_before = c.supervisor().state().starts;
+    let rs_api: Api<ReplicaSet> = Api::namespaced(client.clone(), MS_NAMESPACE);
+    let rs_before: Vec<String> = rs_api
+        .list(&ListParams::default())
+        .await
+        .expect("list rs")
+        .items
+        .iter()
+        .filter_map(|r| r.metadata.name.clone())
+        .collect();
+    let restart = plan_restart(install, &applied, jiff::Timestamp::now());
+    let restarted = apply::send_restart(client, &restart, false)
+        .await
+        .unwrap_or_else(|e| panic!("restart: {e}"));
+    eprintln!(
+        "[e2e] applied {fix:?} and restarted ({})",
+        restart.restarted_at
+    );
+
+    // Rollout judged like `kubectl rollout status`; old pods gone (kwok deletes them).
+    let d = wait_for("rollout complete, only new pods left", LONG, POLL, || {
+        let client = client.clone();
+        async move {
+            let d = apply::get_deployment(&client, MS_NAMESPACE, MS_NAME)
+                .await
+                .map_err(|e| e.to_string())?;
+            let st = rollout_status(&d);
+            if st.phase != RolloutPhase::Complete {
+                return Err(st.message);
+            }
+            let pods: Api<Pod> = Api::namespaced(client.clone(), MS_NAMESPACE);
+            let l = pods
+                .list(&ListParams::default().labels("k8s-app=metrics-server"))
+                .await
+                .map_err(|e| e.to_string())?;
+            if l.items.len() != 1 {
+                return Err(format!("{} metrics-server pods", l.items.len()));
+            }
+            Ok(d)
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(d.metadata.generation >= restarted.metadata.generation);
+    let rs_after = rs_api
+        .list(&ListParams::default())
+        .await
+        .expect("list rs")
+        .items;
+    let active: Vec<&ReplicaSet> = rs_after
+        .iter()
+        .filter(|r| r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0) > 0)
+        .collect();
+    assert_eq!(active.len(), 1, "one active ReplicaSet");
+    let active_name = active[0].metadata.name.clone().unwrap_or_default();
+    assert!(
+        !rs_before.contains(&active_name),
+        "a NEW ReplicaSet runs the pod ({active_name}; before: {rs_before:?})"
+    );
+
+    // The real metrics-server restarted with the new flag for the new pod.
+    let pods: Api<Pod> = Api::namespaced(client.clone(), MS_NAMESPACE);
+    let pod = pods
+        .list(&ListParams::default().labels("k8s-app=metrics-server"))
+        .await
+        .expect("pods")
+        .items
+        .remove(0);
+    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+    wait_for(
+        "supervisor runs metrics-server for the new pod",
+        LONG,
+        POLL,
+        || {
+            let st = c.supervisor().state();
+            let pod_name = pod_name.clone();
+            async move {
+                if st.pod.as_deref() == Some(pod_name.as_str())
+                    && st.starts > starts_before
+                    && st.args.iter().any(|a| a == expect_arg)
+                {
+                    Ok(())
+                } else {
+                    Err(format!("{st:?}"))
+                }
+            }
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    d
+}
+
+/// Poll the library snapshot + diagnose until no warning/error finding remains.
+async fn wait_healthy(conn: &Connection) -> (Snapshot, Vec<Finding>) {
+    wait_for(
+        "library diagnose: healthy",
+        LONG,
+        Duration::from_secs(2),
+        || async {
+            let (snap, findings) = snap_and_diagnose(conn).await;
+            if problems(&findings).is_empty() {
+                Ok((snap, findings))
+            } else {
+                Err(format!("{:?}", ids(&findings)))
+            }
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn print_top(snap: &Snapshot) {
+    let table = mstui::top::top_nodes(
+        &snap.nodes,
+        snap.node_metrics.as_deref().unwrap_or_default(),
+    );
+    for row in table.render() {
+        eprintln!(
+            "[e2e]   {:<8} {:>10} {:>5} {:>13} {:>7}",
+            row[0], row[1], row[2], row[3], row[4]
+        );
+    }
+    assert_eq!(
+        table.coverage(),
+        (NODES.len(), NODES.len()),
+        "every node has metrics"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthy_cluster_checks_clean() {
+    let _serial = serial();
+    let _t = TestTimer::new("healthy_cluster_checks_clean");
+    let c = Cluster::start(Scenario::Healthy).await;
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    eprintln!("[e2e] check findings: {:?}", finding_ids(&json));
+    let bad: Vec<_> = finding_ids(&json)
+        .into_iter()
+        .filter(|(_, s)| s == "error" || s == "warning")
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "healthy cluster has problems: {bad:?}\n{json:#}\nstderr: {}",
+        ran.stderr
+    );
+    assert_eq!(ran.code, Some(0), "exit code; stderr: {}", ran.stderr);
+    assert_eq!(json["healthy"], true);
+    let top = kubectl_top(&c, "healthy").await;
+    assert_eq!(top.code, Some(0));
+    for n in NODES {
+        assert!(top.stdout.contains(n), "kubectl top nodes lists {n}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
+    let _serial = serial();
+    let _t = TestTimer::new("x509_is_diagnosed_then_fixed_with_insecure_tls");
+    let c = Cluster::start(Scenario::X509).await;
+
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_check_has(&json, "F15");
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+    kubectl_top(&c, "x509").await;
+    // kwok serves THIS pod's real metrics-server stderr through the apiserver.
+    let logs = c
+        .kubectl(&[
+            "-n",
+            MS_NAMESPACE,
+            "logs",
+            "deploy/metrics-server",
+            "--tail=40",
+        ])
+        .await;
+    let x509_lines: Vec<&str> = logs
+        .stdout
+        .lines()
+        .filter(|l| l.contains("x509"))
+        .take(2)
+        .collect();
+    eprintln!(
+        "[e2e] kubectl logs deploy/metrics-server (x509 lines):\n{}",
+        x509_lines.join("\n")
+    );
+    assert!(
+        logs.stdout
+            .contains("x509: certificate signed by unknown authority"),
+        "kubectl logs: {}{}",
+        logs.stdout,
+        logs.stderr
+    );
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    let (_, findings) = snap_and_diagnose(&conn).await;
+    assert!(
+        has(&findings, 15),
+        "library diagnose: F15 expected, got {:?}",
+        ids(&findings)
+    );
+
+    fix_and_restart(
+        &c,
+        &conn,
+        FixId::KubeletInsecureTls,
+        "--kubelet-insecure-tls",
+        true,
+    )
+    .await;
+    wait_for(
+        "NodeMetrics for every node",
+        LONG,
+        Duration::from_secs(1),
+        || node_metrics_for_all(conn.client.clone()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (snap, findings) = wait_healthy(&conn).await;
+    eprintln!("[e2e] healthy after the fix; findings {:?}", ids(&findings));
+    print_top(&snap);
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_eq!(
+        ran.code,
+        Some(0),
+        "check after the fix: {:?}\n{}",
+        finding_ids(&json),
+        ran.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_address_then_x509_then_healthy() {
+    let _serial = serial();
+    let _t = TestTimer::new("wrong_address_then_x509_then_healthy");
+    let c = Cluster::start(Scenario::WrongAddress).await;
+
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_check_has(&json, "F19");
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    fix_and_restart(
+        &c,
+        &conn,
+        FixId::PreferredAddressTypes,
+        "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+        false,
+    )
+    .await;
+    // With the address fixed, the next layer shows: the kubelet cert is not trusted.
+    wait_for("x509 in the new pod's log", LONG, POLL, || {
+        let log = c.current_ms_log();
+        async move {
+            if log.contains("x509: certificate signed by unknown authority") {
+                Ok(())
+            } else {
+                Err(tail(&log))
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let findings = wait_for(
+        "library diagnose: F15 without F19",
+        LONG,
+        Duration::from_secs(2),
+        || async {
+            let (_, f) = snap_and_diagnose(&conn).await;
+            if has(&f, 15) && !has(&f, 19) {
+                Ok(f)
+            } else {
+                Err(format!("{:?}", ids(&f)))
+            }
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] after the address fix: {:?}", ids(&findings));
+
+    fix_and_restart(
+        &c,
+        &conn,
+        FixId::KubeletInsecureTls,
+        "--kubelet-insecure-tls",
+        true,
+    )
+    .await;
+    wait_for(
+        "NodeMetrics for every node",
+        LONG,
+        Duration::from_secs(1),
+        || node_metrics_for_all(conn.client.clone()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (snap, _) = wait_healthy(&conn).await;
+    print_top(&snap);
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_eq!(
+        ran.code,
+        Some(0),
+        "check after both fixes: {:?}\n{}",
+        finding_ids(&json),
+        ran.stderr
+    );
+}
+
+fn tail(s: &str) -> String {
+    s.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backend_down_reports_the_apiservice() {
+    let _serial = serial();
+    let _t = TestTimer::new("backend_down_reports_the_apiservice");
+    let c = Cluster::start(Scenario::BackendDown).await;
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_check_has(&json, "F06");
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+    let f06 = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "F06")
+        .unwrap();
+    eprintln!("[e2e] F06 evidence: {}", f06["evidence"]);
+    let metrics_error = json["node_metrics"]["error"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    eprintln!("[e2e] check's Metrics API error: {metrics_error}");
+    assert!(
+        !metrics_error.is_empty(),
+        "the failed Metrics API call is recorded: {}",
+        json["node_metrics"]
+    );
+    if !(metrics_error.contains("503") || metrics_error.to_lowercase().contains("unavailable")) {
+        // Known library gap (reported): kube 5's default retry policy retries 503s, so the
+        // aggregator's immediate 503 surfaces as mstui's own 10 s timeout.
+        eprintln!("[e2e] NOTE: expected the aggregator's 503, got: {metrics_error}");
+    }
+    let top = kubectl_top(&c, "backend-down").await;
+    assert_ne!(
+        top.code,
+        Some(0),
+        "kubectl top nodes must fail while the backend is down"
+    );
+    assert!(
+        apiservice_condition(c.client.clone(), "False")
+            .await
+            .is_ok()
+    );
+    // What the aggregator really answers: an immediate 503 (seen once kube's retry layer is off).
+    let kc = kube::config::Kubeconfig::read_from(&c.admin_kubeconfig).expect("kubeconfig");
+    let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .expect("config");
+    cfg.default_retry = false;
+    let no_retry = kube::Client::try_from(cfg).expect("client");
+    let started = std::time::Instant::now();
+    let r = Api::<mstui::metrics::NodeMetrics>::all(no_retry)
+        .list(&ListParams::default())
+        .await;
+    eprintln!(
+        "[e2e] list nodes.metrics.k8s.io without retries: {:.2}s, {:?}",
+        started.elapsed().as_secs_f64(),
+        r.as_ref().map(|l| l.items.len())
+    );
+    match r {
+        Err(kube::Error::Api(s)) => assert_eq!(s.code, 503, "{s:?}"),
+        other => panic!("expected a 503 from the aggregator, got {other:?}"),
+    }
+}
+
+/// The gate a fix must pass before any request: the snapshot's permission matrix.
+fn may_patch(snap: &Snapshot) -> Result<(), String> {
+    if snap.may(Action::PatchDeployment) {
+        return Ok(());
+    }
+    let missing: Vec<String> = snap
+        .missing_permissions(Action::PatchDeployment)
+        .iter()
+        .map(|p| p.describe())
+        .collect();
+    Err(format!(
+        "fixes disabled: missing permission {}",
+        missing.join(", ")
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_user_gets_diagnosis_but_no_fixes() {
+    let _serial = serial();
+    let _t = TestTimer::new("read_only_user_gets_diagnosis_but_no_fixes");
+    let c = Cluster::start(Scenario::ReadOnlyUser).await;
+
+    let (ran, json) = mstui_check(&c.viewer_kubeconfig).await;
+    assert_check_has(&json, "F15");
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+    let patch_perm = json["permissions"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["action"] == "patch-deployment"))
+        .unwrap_or_else(|| panic!("no patch-deployment permission in {}", json["permissions"]));
+    assert_eq!(
+        patch_perm["allowed"], false,
+        "viewer must not be allowed to patch: {patch_perm}"
+    );
+
+    let admin = conn(&c.admin_kubeconfig).await;
+    let before = apply::get_deployment(&admin.client, MS_NAMESPACE, MS_NAME)
+        .await
+        .expect("get");
+    let viewer = conn(&c.viewer_kubeconfig).await;
+    let (snap, findings) = snap_and_diagnose(&viewer).await;
+    assert!(
+        has(&findings, 15),
+        "viewer still gets the diagnosis: {:?}",
+        ids(&findings)
+    );
+    assert!(!snap.logs.is_empty(), "viewer can read the logs");
+    let refusal = may_patch(&snap).expect_err("the permission matrix must refuse the fix");
+    eprintln!("[e2e] read-only: {refusal}");
+    assert!(
+        refusal.contains("patch deployments.apps -n kube-system"),
+        "{refusal}"
+    );
+    // (No request was sent.) The server agrees: even a dry-run patch is forbidden for this user.
+    let p = plan(
+        FixId::KubeletInsecureTls,
+        snap.install.as_ref().unwrap(),
+        snap.deployment.as_ref().unwrap(),
+    )
+    .expect("plan");
+    match apply::send_fix(&viewer.client, &p, true).await {
+        Err(ApplyError::Forbidden(m)) => eprintln!("[e2e] server-side dry-run as viewer: 403 {m}"),
+        other => panic!("viewer dry-run should be forbidden, got {other:?}"),
+    }
+    let after = apply::get_deployment(&admin.client, MS_NAMESPACE, MS_NAME)
+        .await
+        .expect("get");
+    assert_eq!(rv(&after), rv(&before), "the Deployment must be untouched");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_edit_between_plan_and_apply_is_a_conflict() {
+    let _serial = serial();
+    let _t = TestTimer::new("concurrent_edit_between_plan_and_apply_is_a_conflict");
+    let c = Cluster::start(Scenario::X509).await;
+    let conn = conn(&c.admin_kubeconfig).await;
+    let (snap, _) = snap_and_diagnose(&conn).await;
+    let p = plan(
+        FixId::KubeletInsecureTls,
+        snap.install.as_ref().unwrap(),
+        snap.deployment.as_ref().unwrap(),
+    )
+    .expect("plan");
+
+    // Someone else edits the Deployment after the plan was made.
+    let deployments: Api<Deployment> = Api::namespaced(conn.client.clone(), MS_NAMESPACE);
+    let other =
+        serde_json::json!({"metadata": {"annotations": {"e2e.mstui/edited-by": "someone-else"}}});
+    let edited = deployments
+        .patch(MS_NAME, &PatchParams::default(), &Patch::Merge(&other))
+        .await
+        .expect("concurrent edit");
+    assert_ne!(rv(&edited), p.resource_version);
+
+    match apply::send_fix(&conn.client, &p, false).await {
+        Err(ApplyError::Conflict(m)) => eprintln!("[e2e] conflict detected: {m}"),
+        other => panic!("expected a 409 conflict, got {other:?}"),
+    }
+    let now = apply::get_deployment(&conn.client, MS_NAMESPACE, MS_NAME)
+        .await
+        .expect("get");
+    // (The resourceVersion may still move: the deployment controller writes status.)
+    assert_eq!(
+        now.metadata.generation, edited.metadata.generation,
+        "spec untouched"
+    );
+    assert_eq!(args_of(&now), p.before, "args untouched");
+    let managers: Vec<String> = now
+        .metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .filter_map(|m| m.manager.clone())
+        .collect();
+    assert!(
+        !managers.iter().any(|m| m == apply::FIELD_MANAGER),
+        "mstui wrote nothing: {managers:?}"
+    );
+    assert_eq!(
+        now.metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get("e2e.mstui/edited-by"))
+            .map(String::as_str),
+        Some("someone-else")
+    );
+    // Re-planning against the current object applies and keeps the other edit. The re-plan may
+    // itself meet a 409: the deployment controller's status writes also move resourceVersion.
+    let mut attempt = 0;
+    let applied = loop {
+        attempt += 1;
+        let current = apply::get_deployment(&conn.client, MS_NAMESPACE, MS_NAME)
+            .await
+            .expect("get");
+        let replanned = plan(
+            FixId::KubeletInsecureTls,
+            snap.install.as_ref().unwrap(),
+            &current,
+        )
+        .expect("re-plan");
+        match apply::send_fix(&conn.client, &replanned, false).await {
+            Ok(d) => break d,
+            Err(ApplyError::Conflict(m)) if attempt < 5 => {
+                eprintln!("[e2e] re-plan attempt {attempt} conflicted again (status write?): {m}");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            Err(e) => panic!("re-planned apply (attempt {attempt}): {e}"),
+        }
+    };
+    eprintln!("[e2e] re-planned apply succeeded on attempt {attempt}");
+    assert!(
+        args_of(&applied)
+            .iter()
+            .any(|a| a == "--kubelet-insecure-tls")
+    );
+    assert!(
+        applied
+            .metadata
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key("e2e.mstui/edited-by"))
+    );
+}

@@ -1,0 +1,950 @@
+//! One whole cluster on 127.0.0.1: etcd (tmpfs), kube-apiserver (RBAC + aggregation layer),
+//! kube-controller-manager, kwok as the kubelet of two fake nodes, the upstream metrics-server
+//! objects, and (via [`Supervisor`]) the real metrics-server behind the fake pod.
+
+use super::bins::{Bins, bins};
+use super::certs::{self, Pki};
+use super::proc::{self, Proc, listening};
+use super::scenario::Scenario;
+use super::supervisor::{self, HostFlags, Supervisor};
+use super::{run, wait_for};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Node, Pod, Service, ServiceAccount};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding};
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
+use kube::api::{ListParams, PostParams};
+use kube::{Api, Client};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub const NODES: [&str; 2] = ["node-1", "node-2"];
+pub const MS_NAMESPACE: &str = "kube-system";
+pub const MS_NAME: &str = "metrics-server";
+pub const APISERVICE: &str = "v1beta1.metrics.k8s.io";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Ports {
+    pub etcd: u16,
+    pub etcd_peer: u16,
+    pub apiserver: u16,
+    pub kwok: u16,
+    pub metrics_server: u16,
+}
+
+pub struct Cluster {
+    pub scenario: Scenario,
+    pub bins: &'static Bins,
+    /// Scratch dir: PKI, kubeconfigs, component logs, metrics-server pod logs.
+    pub dir: PathBuf,
+    tmp: Option<tempfile::TempDir>,
+    /// etcd data on tmpfs, removed on drop.
+    shm: PathBuf,
+    pub pki: Pki,
+    pub ports: Ports,
+    /// system:masters.
+    pub admin_kubeconfig: PathBuf,
+    /// get/list/watch everything + pods/log; cannot patch.
+    pub viewer_kubeconfig: PathBuf,
+    /// What the host metrics-server uses: cluster CA, no insecure-skip-tls-verify.
+    pub metrics_server_kubeconfig: PathBuf,
+    pub client: Client,
+    pub supervisor: Option<Supervisor>,
+    /// etcd, kube-apiserver, kube-controller-manager, kwok — stopped in reverse order.
+    procs: Vec<Proc>,
+    pub started_in: Duration,
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+fn kubeconfig(port: u16, ca: &Path, user: &str, pair: &certs::Pair) -> String {
+    format!(
+        "apiVersion: v1
+kind: Config
+clusters:
+- name: mstui-e2e
+  cluster:
+    server: https://127.0.0.1:{port}
+    certificate-authority: {ca}
+users:
+- name: {user}
+  user:
+    client-certificate: {cert}
+    client-key: {key}
+contexts:
+- name: mstui-e2e-{user}
+  context:
+    cluster: mstui-e2e
+    user: {user}
+    namespace: default
+current-context: mstui-e2e-{user}
+",
+        ca = ca.display(),
+        cert = pair.cert.display(),
+        key = pair.key.display(),
+    )
+}
+
+fn obj<T: DeserializeOwned>(v: Value) -> T {
+    serde_json::from_value(v).unwrap_or_else(|e| panic!("bad fixture object: {e}"))
+}
+
+async fn create<K>(api: &Api<K>, v: Value) -> K
+where
+    K: kube::Resource + Clone + DeserializeOwned + serde::Serialize + std::fmt::Debug,
+{
+    let o: K = obj(v);
+    api.create(&PostParams::default(), &o)
+        .await
+        .unwrap_or_else(|e| panic!("create {:?}: {e}", o.meta().name))
+}
+
+impl Cluster {
+    /// Start a cluster in `scenario`'s state and wait until that state is established.
+    /// Panics (loudly, with component log tails) if anything does not come up.
+    pub async fn start(scenario: Scenario) -> Cluster {
+        let t0 = Instant::now();
+        let bins = bins();
+        let tmp = tempfile::Builder::new()
+            .prefix("mstui-e2e-")
+            .tempdir()
+            .expect("tempdir");
+        let dir = tmp.path().to_path_buf();
+        let shm_root = if Path::new("/dev/shm").is_dir() {
+            PathBuf::from("/dev/shm")
+        } else {
+            std::env::temp_dir()
+        };
+        sweep_stale_shm(&shm_root);
+        std::fs::write(dir.join("owner.pid"), std::process::id().to_string()).expect("owner.pid");
+        let shm = shm_root.join(dir.file_name().expect("tempdir name"));
+        std::fs::create_dir_all(&shm).expect("etcd data dir");
+        for d in [
+            "logs",
+            "pod-logs",
+            "ms-certs",
+            "apiserver-certs",
+            "kwok-work",
+        ] {
+            std::fs::create_dir_all(dir.join(d)).expect("scratch dir");
+        }
+        let pki = Pki::generate(&dir.join("pki"));
+        // Hold every listener until all ports are chosen so they are distinct.
+        let ports = {
+            let ls: Vec<_> = (0..5)
+                .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("bind"))
+                .collect();
+            let p: Vec<u16> = ls
+                .iter()
+                .map(|l| l.local_addr().expect("addr").port())
+                .collect();
+            Ports {
+                etcd: p[0],
+                etcd_peer: p[1],
+                apiserver: p[2],
+                kwok: p[3],
+                metrics_server: p[4],
+            }
+        };
+        let admin_kubeconfig = dir.join("admin.kubeconfig");
+        let viewer_kubeconfig = dir.join("viewer.kubeconfig");
+        let metrics_server_kubeconfig = dir.join("metrics-server.kubeconfig");
+        write(
+            &admin_kubeconfig,
+            &kubeconfig(ports.apiserver, &pki.ca, "admin", &pki.admin),
+        );
+        write(
+            &viewer_kubeconfig,
+            &kubeconfig(ports.apiserver, &pki.ca, "viewer", &pki.viewer),
+        );
+        write(
+            &metrics_server_kubeconfig,
+            &kubeconfig(
+                ports.apiserver,
+                &pki.ca,
+                "metrics-server",
+                &pki.metrics_server,
+            ),
+        );
+        let client = {
+            let kc =
+                kube::config::Kubeconfig::read_from(&admin_kubeconfig).expect("admin kubeconfig");
+            let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+                .await
+                .expect("admin config");
+            Client::try_from(cfg).expect("admin client")
+        };
+        eprintln!(
+            "[e2e] cluster '{}' in {} (apiserver https://127.0.0.1:{})",
+            scenario.name(),
+            dir.display(),
+            ports.apiserver
+        );
+        let mut c = Cluster {
+            scenario,
+            bins,
+            dir,
+            tmp: Some(tmp),
+            shm,
+            pki,
+            ports,
+            admin_kubeconfig,
+            viewer_kubeconfig,
+            metrics_server_kubeconfig,
+            client,
+            supervisor: None,
+            procs: Vec::new(),
+            started_in: Duration::ZERO,
+        };
+        c.start_control_plane().await;
+        c.install_objects().await;
+        c.start_supervisor();
+        c.wait_established().await;
+        c.started_in = t0.elapsed();
+        eprintln!(
+            "[e2e] cluster '{}' established in {:.1}s",
+            scenario.name(),
+            c.started_in.as_secs_f64()
+        );
+        c
+    }
+
+    fn log(&self, name: &str) -> PathBuf {
+        self.dir.join("logs").join(format!("{name}.log"))
+    }
+
+    fn spawn(&mut self, name: &str, args: Vec<String>, env: &[(&str, &str)]) {
+        let p = Proc::spawn(name, &self.bins.path(name), &args, env, &self.log(name));
+        self.procs.push(p);
+    }
+
+    fn proc_mut(&mut self, name: &str) -> &mut Proc {
+        self.procs
+            .iter_mut()
+            .find(|p| p.name == name)
+            .expect("known process")
+    }
+
+    /// Panic with a log tail if any component died.
+    pub fn assert_alive(&mut self) {
+        for p in &mut self.procs {
+            p.assert_running();
+        }
+    }
+
+    async fn start_control_plane(&mut self) {
+        let Ports {
+            etcd,
+            etcd_peer,
+            apiserver,
+            kwok,
+            ..
+        } = self.ports;
+        let shm = self.shm.display().to_string();
+        let t = Instant::now();
+        self.spawn(
+            "etcd",
+            vec![
+                "--name=e2e".into(),
+                format!("--data-dir={shm}/etcd"),
+                format!("--listen-client-urls=http://127.0.0.1:{etcd}"),
+                format!("--advertise-client-urls=http://127.0.0.1:{etcd}"),
+                format!("--listen-peer-urls=http://127.0.0.1:{etcd_peer}"),
+                format!("--initial-advertise-peer-urls=http://127.0.0.1:{etcd_peer}"),
+                format!("--initial-cluster=e2e=http://127.0.0.1:{etcd_peer}"),
+                "--unsafe-no-fsync=true".into(),
+                "--log-level=warn".into(),
+            ],
+            &[],
+        );
+        self.poll_until(
+            "etcd listening",
+            Duration::from_secs(30),
+            "etcd",
+            |_| async move { listening(etcd) },
+        )
+        .await;
+        eprintln!("[e2e] etcd up in {:.1}s", t.elapsed().as_secs_f64());
+
+        let pki = self.pki.clone();
+        let p = |x: &Path| x.display().to_string();
+        let cert_dir = self.dir.join("apiserver-certs");
+        self.spawn(
+            "kube-apiserver",
+            vec![
+                format!("--etcd-servers=http://127.0.0.1:{etcd}"),
+                "--bind-address=127.0.0.1".into(),
+                format!("--secure-port={apiserver}"),
+                "--advertise-address=127.0.0.1".into(),
+                "--endpoint-reconciler-type=none".into(),
+                format!("--cert-dir={}", p(&cert_dir)),
+                format!("--tls-cert-file={}", p(&pki.apiserver.cert)),
+                format!("--tls-private-key-file={}", p(&pki.apiserver.key)),
+                format!("--client-ca-file={}", p(&pki.ca)),
+                "--authorization-mode=RBAC".into(),
+                "--service-account-issuer=https://kubernetes.default.svc".into(),
+                format!("--service-account-key-file={}", p(&pki.sa_public)),
+                format!("--service-account-signing-key-file={}", p(&pki.sa_private)),
+                "--service-cluster-ip-range=10.0.0.0/24".into(),
+                "--allow-privileged=true".into(),
+                // aggregation layer
+                format!("--requestheader-client-ca-file={}", p(&pki.front_proxy_ca)),
+                "--requestheader-allowed-names=front-proxy-client".into(),
+                "--requestheader-username-headers=X-Remote-User".into(),
+                "--requestheader-group-headers=X-Remote-Group".into(),
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-".into(),
+                format!(
+                    "--proxy-client-cert-file={}",
+                    p(&pki.front_proxy_client.cert)
+                ),
+                format!("--proxy-client-key-file={}", p(&pki.front_proxy_client.key)),
+                // pods/log → kwok: by InternalIP (never the wrong-address scenario's Hostname);
+                // no --kubelet-certificate-authority, so the apiserver does not verify kwok.
+                "--kubelet-preferred-address-types=InternalIP".into(),
+                "--profiling=false".into(),
+            ],
+            &[],
+        );
+        let client = self.client.clone();
+        self.poll_until("kube-apiserver /readyz", Duration::from_secs(120), "kube-apiserver", move |_| {
+            let client = client.clone();
+            async move {
+                let req = http::Request::get("/readyz").body(Vec::new()).expect("request");
+                matches!(tokio::time::timeout(Duration::from_secs(5), client.request_text(req)).await, Ok(Ok(t)) if t.trim() == "ok")
+            }
+        })
+        .await;
+        eprintln!(
+            "[e2e] kube-apiserver ready at {:.1}s",
+            t.elapsed().as_secs_f64()
+        );
+
+        let admin = p(&self.admin_kubeconfig);
+        self.spawn(
+            "kube-controller-manager",
+            vec![
+                format!("--kubeconfig={admin}"),
+                "--leader-elect=false".into(),
+                "--controllers=deployment-controller,replicaset-controller,serviceaccount-controller,garbage-collector-controller".into(),
+                "--secure-port=0".into(),
+                "--use-service-account-credentials=false".into(),
+            ],
+            &[],
+        );
+
+        // kwok reads Logs from the API (one per metrics-server pod, made by the supervisor).
+        let crd = self.bins.kwok_yaml("crd/bases/kwok.x-k8s.io_logs.yaml");
+        let kubectl = self.bins.kubectl();
+        let ran = run(
+            &kubectl,
+            &[
+                "--kubeconfig",
+                &admin,
+                "apply",
+                "--server-side",
+                "-f",
+                &p(&crd),
+            ],
+            Duration::from_secs(60),
+        )
+        .await;
+        assert_eq!(
+            ran.code,
+            Some(0),
+            "kubectl apply kwok Logs CRD: {}{}",
+            ran.stdout,
+            ran.stderr
+        );
+        let ran = run(
+            &kubectl,
+            &[
+                "--kubeconfig",
+                &admin,
+                "wait",
+                "--for=condition=established",
+                "--timeout=60s",
+                "crd/logs.kwok.x-k8s.io",
+            ],
+            Duration::from_secs(70),
+        )
+        .await;
+        assert_eq!(
+            ran.code,
+            Some(0),
+            "kubectl wait CRD established: {}{}",
+            ran.stdout,
+            ran.stderr
+        );
+
+        let cluster_logs = self.dir.join("kwok-cluster-logs.yaml");
+        let workload_log = self.dir.join("pod-logs").join("workload.log");
+        write(
+            &workload_log,
+            "2025-01-01T00:00:00.000000000Z stdout F workload started (kwok fake container)\n",
+        );
+        write(
+            &cluster_logs,
+            &format!(
+                "apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: workload-logs
+spec:
+  selector:
+    matchNamespaces:
+    - default
+  logs:
+  - logsFile: {}
+",
+                workload_log.display()
+            ),
+        );
+        let mut args = vec![
+            format!("--kubeconfig={admin}"),
+            "--manage-all-nodes=true".into(),
+            format!("--server-address=127.0.0.1:{kwok}"),
+            format!("--node-port={kwok}"),
+            "--node-ip=127.0.0.1".into(),
+            "--cidr=10.0.0.1/24".into(),
+            format!("--tls-cert-file={}", p(&pki.kwok.cert)),
+            format!("--tls-private-key-file={}", p(&pki.kwok.key)),
+            "--enable-crds=Logs".into(),
+        ];
+        for y in [
+            "stage/node/fast/node-initialize.yaml",
+            "stage/node/heartbeat/node-heartbeat.yaml",
+            "stage/pod/fast/pod-ready.yaml",
+            "stage/pod/fast/pod-complete.yaml",
+            "stage/pod/fast/pod-delete.yaml",
+            "metrics/resource/metrics-resource.yaml",
+            "metrics/usage/usage-from-annotation.yaml",
+        ] {
+            args.push(format!("--config={}", p(&self.bins.kwok_yaml(y))));
+        }
+        args.push(format!("--config={}", p(&cluster_logs)));
+        let workdir = p(&self.dir.join("kwok-work"));
+        self.spawn("kwok", args, &[("KWOK_WORKDIR", &workdir)]);
+        self.poll_until(
+            "kwok listening",
+            Duration::from_secs(30),
+            "kwok",
+            |_| async move { listening(kwok) },
+        )
+        .await;
+        eprintln!(
+            "[e2e] control plane + kwok up at {:.1}s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+
+    /// Poll `check` every 200 ms; fail if `proc_name` dies meanwhile or on timeout.
+    async fn poll_until<F, Fut>(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        proc_name: &str,
+        mut check: F,
+    ) where
+        F: FnMut(()) -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let start = Instant::now();
+        loop {
+            if check(()).await {
+                return;
+            }
+            self.proc_mut(proc_name).assert_running();
+            if start.elapsed() > timeout {
+                panic!(
+                    "timed out after {}s waiting for {what}; {proc_name} log tail:\n{}",
+                    timeout.as_secs(),
+                    proc::tail(&self.log(proc_name), 40)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Nodes, workload pods, and the upstream v0.8 metrics-server objects.
+    async fn install_objects(&mut self) {
+        let t = Instant::now();
+        let c = self.client.clone();
+        let kwok = self.ports.kwok;
+        let nodes: Api<Node> = Api::all(c.clone());
+        let addresses: Vec<Value> = self
+            .scenario
+            .node_addresses()
+            .into_iter()
+            .map(|(t, a)| json!({"type": t, "address": a}))
+            .collect();
+        for n in NODES {
+            create(
+                &nodes,
+                json!({
+                    "apiVersion": "v1", "kind": "Node",
+                    "metadata": {
+                        "name": n,
+                        "labels": {"kubernetes.io/hostname": n, "kubernetes.io/os": "linux",
+                                   "kubernetes.io/arch": "amd64", "type": "kwok"},
+                        "annotations": {"metrics.k8s.io/resource-metrics-path": format!("/metrics/nodes/{n}/metrics/resource"),
+                                        "kwok.x-k8s.io/node": "fake"}
+                    },
+                    "status": {
+                        "addresses": addresses,
+                        "daemonEndpoints": {"kubeletEndpoint": {"Port": kwok}},
+                        "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+                        "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"}
+                    }
+                }),
+            )
+            .await;
+        }
+
+        // metrics-server, as in the upstream v0.8.0 components.yaml (commonLabels k8s-app),
+        // with the harness's changes: Service ExternalName → 127.0.0.1 whose port (and the
+        // APIService's) is the host metrics-server port instead of 443, pod template pinned with
+        // nodeName (no scheduler).
+        let labels = json!({"k8s-app": "metrics-server"});
+        let ns = MS_NAMESPACE;
+        create(
+            &Api::<ServiceAccount>::namespaced(c.clone(), ns),
+            json!({"metadata": {"name": MS_NAME, "namespace": ns, "labels": labels}}),
+        )
+        .await;
+        let cr: Api<ClusterRole> = Api::all(c.clone());
+        let crb: Api<ClusterRoleBinding> = Api::all(c.clone());
+        create(
+            &cr,
+            json!({
+                "metadata": {"name": "system:aggregated-metrics-reader", "labels": {
+                    "k8s-app": "metrics-server",
+                    "rbac.authorization.k8s.io/aggregate-to-view": "true",
+                    "rbac.authorization.k8s.io/aggregate-to-edit": "true",
+                    "rbac.authorization.k8s.io/aggregate-to-admin": "true"}},
+                "rules": [{"apiGroups": ["metrics.k8s.io"], "resources": ["pods", "nodes"], "verbs": ["get", "list", "watch"]}]
+            }),
+        )
+        .await;
+        create(
+            &cr,
+            json!({
+                "metadata": {"name": "system:metrics-server", "labels": labels},
+                "rules": [
+                    {"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]},
+                    {"apiGroups": [""], "resources": ["pods", "nodes"], "verbs": ["get", "list", "watch"]}
+                ]
+            }),
+        )
+        .await;
+        let sa_subject = json!([{"kind": "ServiceAccount", "name": MS_NAME, "namespace": ns}]);
+        create(
+            &Api::<RoleBinding>::namespaced(c.clone(), ns),
+            json!({
+                "metadata": {"name": "metrics-server-auth-reader", "namespace": ns, "labels": labels},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "extension-apiserver-authentication-reader"},
+                "subjects": sa_subject
+            }),
+        )
+        .await;
+        create(
+            &crb,
+            json!({
+                "metadata": {"name": "metrics-server:system:auth-delegator", "labels": labels},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:auth-delegator"},
+                "subjects": sa_subject
+            }),
+        )
+        .await;
+        create(
+            &crb,
+            json!({
+                "metadata": {"name": "system:metrics-server", "labels": labels},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:metrics-server"},
+                "subjects": sa_subject
+            }),
+        )
+        .await;
+        create(
+            &Api::<Service>::namespaced(c.clone(), ns),
+            json!({
+                "metadata": {"name": MS_NAME, "namespace": ns, "labels": labels},
+                "spec": {"type": "ExternalName", "externalName": "127.0.0.1",
+                         "ports": [{"name": "https", "port": self.ports.metrics_server, "protocol": "TCP",
+                                    "targetPort": "https", "appProtocol": "https"}]}
+            }),
+        )
+        .await;
+        create(
+            &Api::<APIService>::all(c.clone()),
+            json!({
+                "metadata": {"name": APISERVICE, "labels": labels},
+                "spec": {"service": {"name": MS_NAME, "namespace": ns, "port": self.ports.metrics_server},
+                         "group": "metrics.k8s.io", "version": "v1beta1", "insecureSkipTLSVerify": true,
+                         "groupPriorityMinimum": 100, "versionPriority": 100}
+            }),
+        )
+        .await;
+        create(
+            &Api::<Deployment>::namespaced(c.clone(), ns),
+            json!({
+                "metadata": {"name": MS_NAME, "namespace": ns, "labels": labels},
+                "spec": {
+                    "selector": {"matchLabels": labels},
+                    "strategy": {"rollingUpdate": {"maxUnavailable": 0}},
+                    "template": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            "nodeName": NODES[0],
+                            "serviceAccountName": MS_NAME,
+                            "volumes": [{"name": "tmp-dir", "emptyDir": {}}],
+                            "priorityClassName": "system-cluster-critical",
+                            "containers": [{
+                                "name": "metrics-server",
+                                "image": "registry.k8s.io/metrics-server/metrics-server:v0.8.0",
+                                "imagePullPolicy": "IfNotPresent",
+                                "args": self.scenario.args(),
+                                "resources": {"requests": {"cpu": "100m", "memory": "200Mi"}},
+                                "ports": [{"name": "https", "containerPort": 10250, "protocol": "TCP"}],
+                                "readinessProbe": {"httpGet": {"path": "/readyz", "port": "https", "scheme": "HTTPS"},
+                                                   "periodSeconds": 10, "failureThreshold": 3, "initialDelaySeconds": 20},
+                                "livenessProbe": {"httpGet": {"path": "/livez", "port": "https", "scheme": "HTTPS"},
+                                                  "periodSeconds": 10, "failureThreshold": 3},
+                                "securityContext": {"readOnlyRootFilesystem": true, "runAsNonRoot": true, "runAsUser": 1000,
+                                                    "allowPrivilegeEscalation": false, "seccompProfile": {"type": "RuntimeDefault"},
+                                                    "capabilities": {"drop": ["ALL"]}},
+                                "volumeMounts": [{"name": "tmp-dir", "mountPath": "/tmp"}]
+                            }],
+                            "nodeSelector": {"kubernetes.io/os": "linux"}
+                        }
+                    }
+                }
+            }),
+        )
+        .await;
+
+        // The read-only user: get/list/watch everything (incl. the Metrics API) and read logs.
+        create(
+            &cr,
+            json!({
+                "metadata": {"name": "mstui-e2e:read-only"},
+                "rules": [
+                    {"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch"]},
+                    {"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]}
+                ]
+            }),
+        )
+        .await;
+        create(
+            &crb,
+            json!({
+                "metadata": {"name": "mstui-e2e:read-only"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "mstui-e2e:read-only"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": certs::VIEWER_GROUP}]
+            }),
+        )
+        .await;
+
+        // One Running workload pod per node, so every node has non-zero usage (kwok sums the
+        // node's pods; metrics-server drops a node whose usage is 0). Needs the `default`
+        // ServiceAccount, which the serviceaccount controller creates shortly after start.
+        let pods: Api<Pod> = Api::namespaced(c.clone(), "default");
+        for (i, n) in NODES.iter().enumerate() {
+            let pod: Pod = obj(json!({
+                "metadata": {"name": format!("workload-{n}"), "namespace": "default", "labels": {"app": "workload"},
+                             "annotations": {"kwok.x-k8s.io/usage-cpu": format!("{}m", 150 + 100 * i),
+                                             "kwok.x-k8s.io/usage-memory": format!("{}Mi", 300 + 200 * i)}},
+                "spec": {"nodeName": n, "containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10",
+                          "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}]}
+            }));
+            let created = wait_for(
+                &format!("create pod {}", pod.metadata.name.as_deref().unwrap_or("")),
+                Duration::from_secs(60),
+                Duration::from_millis(300),
+                || {
+                    let (pods, pod) = (pods.clone(), pod.clone());
+                    async move {
+                        pods.create(&PostParams::default(), &pod)
+                            .await
+                            .map_err(|e| e.to_string())
+                    }
+                },
+            )
+            .await;
+            if let Err(e) = created {
+                self.assert_alive();
+                panic!("{e}");
+            }
+        }
+        eprintln!("[e2e] objects created in {:.1}s", t.elapsed().as_secs_f64());
+    }
+
+    fn start_supervisor(&mut self) {
+        let flags = HostFlags {
+            binary: self.bins.path("metrics-server"),
+            kubeconfig: self.metrics_server_kubeconfig.clone(),
+            port: self.ports.metrics_server,
+            cert_dir: self.dir.join("ms-certs"),
+        };
+        self.supervisor = Some(Supervisor::start(
+            self.admin_kubeconfig.clone(),
+            self.dir.join("pod-logs"),
+            flags,
+            self.scenario.runs_metrics_server(),
+        ));
+    }
+
+    /// The metrics-server supervisor (always present after `start`).
+    pub fn supervisor(&self) -> &Supervisor {
+        self.supervisor.as_ref().expect("supervisor")
+    }
+
+    /// The CRI log text of a metrics-server pod (what kwok serves for it).
+    pub fn pod_log(&self, pod: &str) -> String {
+        std::fs::read_to_string(self.dir.join("pod-logs").join(format!("{pod}.log")))
+            .unwrap_or_default()
+    }
+
+    /// The log of the pod the supervisor currently runs metrics-server for.
+    pub fn current_ms_log(&self) -> String {
+        self.supervisor()
+            .state()
+            .pod
+            .map(|p| self.pod_log(&p))
+            .unwrap_or_default()
+    }
+
+    async fn wait_established(&mut self) {
+        let t = Instant::now();
+        let c = self.client.clone();
+        let res = self.establish(&c).await;
+        if let Err(e) = res {
+            self.assert_alive();
+            let st = self.supervisor().state();
+            panic!(
+                "scenario '{}' not established: {e}\nsupervisor: {st:?}\nmetrics-server log tail:\n{}",
+                self.scenario.name(),
+                tail_str(&self.current_ms_log(), 30)
+            );
+        }
+        eprintln!(
+            "[e2e] scenario '{}' established after {:.1}s of waiting",
+            self.scenario.name(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+
+    async fn establish(&self, c: &Client) -> Result<(), String> {
+        let long = Duration::from_secs(120);
+        let every = Duration::from_millis(300);
+        wait_for("nodes Ready (kwok)", long, every, || nodes_ready(c.clone())).await?;
+        wait_for("metrics-server pod Running", long, every, || {
+            let c = c.clone();
+            async move {
+                let pods: Api<Pod> = Api::namespaced(c, MS_NAMESPACE);
+                let l = pods
+                    .list(&ListParams::default().labels(supervisor::SELECTOR))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let running = l
+                    .items
+                    .iter()
+                    .filter(|p| {
+                        p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+                    })
+                    .count();
+                if running > 0 {
+                    Ok(())
+                } else {
+                    Err(format!("{} pods, none Running", l.items.len()))
+                }
+            }
+        })
+        .await?;
+        match self.scenario {
+            Scenario::BackendDown => {
+                wait_for("APIService FailedDiscoveryCheck", long, every, || {
+                    apiservice_condition(c.clone(), "False")
+                })
+                .await?;
+            }
+            s => {
+                let port = self.ports.metrics_server;
+                wait_for("metrics-server listening", long, every, || async move {
+                    if listening(port) {
+                        Ok(())
+                    } else {
+                        Err("not listening".into())
+                    }
+                })
+                .await?;
+                if let Some(sig) = s.expected_log() {
+                    wait_for(&format!("log line '{sig}'"), long, every, || {
+                        let log = self.current_ms_log();
+                        async move {
+                            if log.contains(sig) {
+                                Ok(())
+                            } else {
+                                Err(format!("{} log lines", log.lines().count()))
+                            }
+                        }
+                    })
+                    .await?;
+                }
+                wait_for("APIService Available", long, every, || {
+                    apiservice_condition(c.clone(), "True")
+                })
+                .await?;
+                if s == Scenario::Healthy {
+                    wait_for(
+                        "NodeMetrics for every node",
+                        long,
+                        Duration::from_secs(1),
+                        || node_metrics_for_all(c.clone()),
+                    )
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Run the built kubectl with the admin kubeconfig.
+    pub async fn kubectl(&self, args: &[&str]) -> super::Ran {
+        let kc = self.admin_kubeconfig.display().to_string();
+        let mut all = vec!["--kubeconfig", kc.as_str()];
+        all.extend_from_slice(args);
+        run(&self.bins.kubectl(), &all, Duration::from_secs(60)).await
+    }
+
+    /// Tail of every component log (printed when a test fails).
+    pub fn dump_logs(&self) {
+        for name in ["etcd", "kube-apiserver", "kube-controller-manager", "kwok"] {
+            eprintln!(
+                "----- {name} (last 25 lines) -----\n{}",
+                proc::tail(&self.log(name), 25)
+            );
+        }
+        if let Some(s) = &self.supervisor {
+            let st = s.state();
+            eprintln!("----- supervisor -----\n{st:?}");
+            for (pod, file) in &st.log_files {
+                eprintln!(
+                    "----- metrics-server pod {pod} (last 25 lines) -----\n{}",
+                    proc::tail(file, 25)
+                );
+            }
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let failed = std::thread::panicking();
+        if failed {
+            self.dump_logs();
+        }
+        // Supervisor first (it talks to the apiserver and owns metrics-server), then the rest.
+        self.supervisor = None;
+        while let Some(mut p) = self.procs.pop() {
+            p.stop(Duration::from_secs(3));
+        }
+        let _ = std::fs::remove_dir_all(&self.shm);
+        let keep = std::env::var_os("MSTUI_E2E_KEEP").is_some();
+        if let Some(tmp) = self.tmp.take() {
+            if keep || failed {
+                let path = tmp.keep();
+                eprintln!("[e2e] kept {} (logs, kubeconfigs, PKI)", path.display());
+            }
+        }
+    }
+}
+
+/// Remove etcd data dirs on tmpfs left by test processes that were killed (SIGKILL skips `Drop`;
+/// their children die by PR_SET_PDEATHSIG, but files stay). Owner: `<tmp>/<same name>/owner.pid`.
+fn sweep_stale_shm(shm_root: &Path) {
+    let Ok(entries) = std::fs::read_dir(shm_root) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().starts_with("mstui-e2e-") {
+            continue;
+        }
+        let pid_file = std::env::temp_dir().join(&name).join("owner.pid");
+        let alive = std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+            .is_some_and(|pid| unsafe { libc::kill(pid, 0) } == 0);
+        if !alive {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn tail_str(s: &str, n: usize) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+async fn nodes_ready(c: Client) -> Result<(), String> {
+    let nodes: Api<Node> = Api::all(c);
+    let l = nodes
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let ready = l
+        .items
+        .iter()
+        .filter(|n| {
+            n.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+        })
+        .count();
+    if ready == NODES.len() {
+        Ok(())
+    } else {
+        Err(format!("{ready}/{} nodes Ready", NODES.len()))
+    }
+}
+
+/// Wait for the APIService's Available condition to have `status`.
+pub async fn apiservice_condition(c: Client, status: &str) -> Result<(), String> {
+    let api: Api<APIService> = Api::all(c);
+    let a = api.get(APISERVICE).await.map_err(|e| e.to_string())?;
+    let cond = a
+        .status
+        .and_then(|s| s.conditions)
+        .and_then(|cs| cs.into_iter().find(|c| c.type_ == "Available"));
+    match cond {
+        Some(c) if c.status == status => Ok(()),
+        Some(c) => Err(format!(
+            "Available={} {:?}: {:?}",
+            c.status, c.reason, c.message
+        )),
+        None => Err("no Available condition yet".into()),
+    }
+}
+
+/// Ok when the Metrics API lists every node.
+pub async fn node_metrics_for_all(c: Client) -> Result<(), String> {
+    let api: Api<mstui::metrics::NodeMetrics> = Api::all(c);
+    let l = api
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let names: Vec<String> = l
+        .items
+        .iter()
+        .filter_map(|m| m.metadata.name.clone())
+        .collect();
+    if NODES.iter().all(|n| names.iter().any(|m| m == n)) {
+        Ok(())
+    } else {
+        Err(format!("metrics for {names:?}"))
+    }
+}
