@@ -35,8 +35,15 @@ pub struct GlobalArgs {
     /// Interface language (default: from LC_ALL / LC_MESSAGES / LANG)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
-    /// Run against a built-in demo cluster instead of a real one
-    #[arg(long, global = true, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "x509")]
+    /// Run against a built-in demo cluster instead of a real one (scenarios: x509, wrong-address, pending-csr)
+    #[arg(
+        long,
+        global = true,
+        value_name = "SCENARIO",
+        num_args = 0..=1,
+        default_missing_value = "x509",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::demo::SCENARIOS)
+    )]
     pub demo: Option<String>,
 }
 
@@ -84,10 +91,61 @@ pub enum LogFormat {
     Ndjson,
 }
 
+/// The subcommand names, which `--demo` must not swallow as its scenario.
+const SUBCOMMANDS: [&str; 5] = ["check", "analyze-logs", "completions", "man", "help"];
+
+/// `--demo` takes an optional scenario, so `mstui --demo check` would read `check` as the
+/// scenario. Spell the default out in that case: `--demo=x509 check`.
+pub fn normalize_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    let mut out = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        let next_is_subcommand = args.get(i + 1).and_then(|n| n.to_str()).is_some_and(|n| SUBCOMMANDS.contains(&n));
+        if a == "--demo" && next_is_subcommand {
+            out.push("--demo=x509".into());
+        } else {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
 /// Exit codes of `check` (DESIGN §2).
 pub mod exit {
     pub const HEALTHY: i32 = 0;
     pub const PROBLEMS: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const UNREACHABLE: i32 = 3;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(normalize_args(args.iter().map(std::ffi::OsString::from)))
+    }
+
+    #[test]
+    fn demo_takes_an_optional_scenario_without_swallowing_subcommands() {
+        let cli = parse(&["mstui", "--demo"]).expect("parses");
+        assert_eq!(cli.global.demo.as_deref(), Some("x509"));
+        let cli = parse(&["mstui", "--demo", "wrong-address"]).expect("parses");
+        assert_eq!(cli.global.demo.as_deref(), Some("wrong-address"));
+        let cli = parse(&["mstui", "--demo", "check", "-o", "json"]).expect("parses");
+        assert_eq!(cli.global.demo.as_deref(), Some("x509"));
+        assert!(matches!(cli.command, Some(Command::Check { output: CheckFormat::Json })));
+        let cli = parse(&["mstui", "check", "--demo"]).expect("parses");
+        assert_eq!(cli.global.demo.as_deref(), Some("x509"));
+        let err = parse(&["mstui", "--demo", "nope"]).expect_err("unknown scenario");
+        assert!(err.to_string().contains("wrong-address"), "lists the scenarios: {err}");
+    }
+
+    #[test]
+    fn kubectl_style_flags() {
+        let cli = parse(&["mstui", "-n", "monitoring", "--context", "prod", "--read-only", "check"]).expect("parses");
+        assert_eq!(cli.global.namespace.as_deref(), Some("monitoring"));
+        assert_eq!(cli.global.context.as_deref(), Some("prod"));
+        assert!(cli.global.read_only);
+    }
 }

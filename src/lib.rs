@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod demo;
 pub mod diagnose;
 pub mod fix;
 pub mod flags;

@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(mstui::cli::normalize_args(std::env::args_os()));
     let code = match cli.command {
         Some(Command::Check { output }) => runtime().block_on(check(&cli.global, output)),
         Some(Command::AnalyzeLogs { file, output }) => analyze_logs(file, output, lang(&cli.global)),
@@ -35,6 +35,20 @@ fn runtime() -> tokio::runtime::Runtime {
     }
 }
 
+/// The demo cluster with `--demo`, else the cluster of the kubeconfig. Errors are printed here.
+async fn connection(global: &GlobalArgs) -> Result<cluster::Connection, i32> {
+    if let Some(scenario) = &global.demo {
+        return mstui::demo::connect(scenario).map_err(|e| {
+            eprintln!("mstui: {e}");
+            exit::USAGE
+        });
+    }
+    cluster::connect(&target(global)).await.map_err(|e| {
+        eprintln!("mstui: {e}");
+        exit::UNREACHABLE
+    })
+}
+
 fn target(global: &GlobalArgs) -> Target {
     Target {
         kubeconfig: global.kubeconfig.clone(),
@@ -44,12 +58,9 @@ fn target(global: &GlobalArgs) -> Target {
 }
 
 async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
-    let conn = match cluster::connect(&target(global)).await {
+    let conn = match connection(global).await {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("mstui: {e}");
-            return exit::UNREACHABLE;
-        }
+        Err(code) => return code,
     };
     let now = jiff::Timestamp::now();
     let snap = cluster::snapshot(&conn, now).await;
@@ -78,12 +89,9 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
 
 /// The TUI. Connecting (and so any exec-auth plugin prompt) happens before raw mode.
 async fn interactive(global: &GlobalArgs) -> i32 {
-    let conn = match cluster::connect(&target(global)).await {
+    let conn = match connection(global).await {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("mstui: {e}");
-            return exit::UNREACHABLE;
-        }
+        Err(code) => return code,
     };
     let opts = mstui::tui::app::Options { lang: lang(global), read_only: global.read_only };
     match mstui::tui::run(conn, opts).await {

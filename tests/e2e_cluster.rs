@@ -101,7 +101,6 @@ async fn fix_and_restart(
     conn: &Connection,
     fix: FixId,
     expect_arg: &str,
-    require_offered: bool,
 ) -> Deployment {
     let client = &conn.client;
     // Plan against a settled Deployment: a status write by the deployment controller would also
@@ -126,20 +125,7 @@ async fn fix_and_restart(
         snap.permissions
     );
     let offered = findings.iter().any(|f| f.fixes.iter().any(|r| r.id == fix));
-    if require_offered {
-        assert!(
-            offered,
-            "no finding offers {fix:?}; findings: {:?}",
-            ids(&findings)
-        );
-    } else if !offered {
-        // Known library gap (reported): F19 "connection refused" on the Hostname address does not
-        // offer the preferred-address-types fix although the node has an InternalIP.
-        eprintln!(
-            "[e2e] NOTE: no finding offers {fix:?} (findings {:?}); applying it anyway",
-            ids(&findings)
-        );
-    }
+    assert!(offered, "no finding offers {fix:?}; findings: {:?}", ids(&findings));
     let install = snap.install.as_ref().expect("install located");
     let before = snap.deployment.as_ref().expect("deployment in snapshot");
     let p: FixPlan = plan(fix, install, before).unwrap_or_else(|e| panic!("plan {fix:?}: {e}"));
@@ -382,7 +368,6 @@ async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
         &conn,
         FixId::KubeletInsecureTls,
         "--kubelet-insecure-tls",
-        true,
     )
     .await;
     wait_for(
@@ -422,7 +407,6 @@ async fn wrong_address_then_x509_then_healthy() {
         &conn,
         FixId::PreferredAddressTypes,
         "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
-        false,
     )
     .await;
     // With the address fixed, the next layer shows: the kubelet cert is not trusted.
@@ -460,7 +444,6 @@ async fn wrong_address_then_x509_then_healthy() {
         &conn,
         FixId::KubeletInsecureTls,
         "--kubelet-insecure-tls",
-        true,
     )
     .await;
     wait_for(
@@ -512,11 +495,11 @@ async fn backend_down_reports_the_apiservice() {
         "the failed Metrics API call is recorded: {}",
         json["node_metrics"]
     );
-    if !(metrics_error.contains("503") || metrics_error.to_lowercase().contains("unavailable")) {
-        // Known library gap (reported): kube 5's default retry policy retries 503s, so the
-        // aggregator's immediate 503 surfaces as mstui's own 10 s timeout.
-        eprintln!("[e2e] NOTE: expected the aggregator's 503, got: {metrics_error}");
-    }
+    // kube's default retry of 503s is off in mstui's client, so the aggregator's answer is seen.
+    assert!(
+        metrics_error.contains("503") || metrics_error.to_lowercase().contains("unavailable"),
+        "expected the aggregator's 503, got: {metrics_error}"
+    );
     let top = kubectl_top(&c, "backend-down").await;
     assert_ne!(
         top.code,

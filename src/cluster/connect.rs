@@ -73,12 +73,15 @@ pub async fn connect(target: &Target) -> Result<Connection, ConnectError> {
         context: Some(context.clone()),
         ..Default::default()
     };
-    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| ConnectError::Config {
             context: context.clone(),
             reason: format!("{e} (from {source})"),
         })?;
+    // kube retries 503s up to 15 times by default; the broken Metrics API answers exactly that,
+    // and we want to report it at once rather than wait out the per-call timeout.
+    config.default_retry = false;
     let server = config.cluster_url.to_string();
     let client = Client::try_from(config).map_err(|e| ConnectError::Config {
         context: context.clone(),

@@ -12,10 +12,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 pub(crate) enum Clock {
     System,
     /// Moves only when a test says so.
+    #[cfg_attr(not(test), allow(dead_code))]
     Manual(Arc<Mutex<Timestamp>>),
 }
 
 impl Clock {
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn manual(start: Timestamp) -> Clock {
         Clock::Manual(Arc::new(Mutex::new(start)))
     }

@@ -51,7 +51,9 @@ pub(crate) fn scrape(flags: &Flags, node: &Node, cert: ServingCert) -> Result<()
     }
     if kind.starts_with("External") || port != KUBELET_PORT {
         // Public NAT addresses do not forward the kubelet port; other ports are closed.
-        return fail(format!("dial tcp {host}:{port}: connect: connection refused"));
+        return fail(format!(
+            "dial tcp {host}:{port}: connect: connection refused"
+        ));
     }
     if plain_http {
         return fail(
@@ -141,7 +143,12 @@ mod tests {
             "Get \"https://10.0.1.11:10250/metrics/resource\": tls: failed to verify certificate: x509: certificate signed by unknown authority"
         );
         let err = scrape(&strict, &n, ServingCert::SelfSigned).expect_err("no IP SAN");
-        assert!(err.ends_with("cannot validate certificate for 10.0.1.11 because it doesn't contain any IP SANs"), "{err}");
+        assert!(
+            err.ends_with(
+                "cannot validate certificate for 10.0.1.11 because it doesn't contain any IP SANs"
+            ),
+            "{err}"
+        );
         assert_eq!(scrape(&strict, &n, ServingCert::ClusterCa), Ok(()));
         let insecure = flags(&[INTERNAL, "--kubelet-insecure-tls"]);
         assert_eq!(scrape(&insecure, &n, ServingCert::ForeignCa), Ok(()));
@@ -165,7 +172,10 @@ mod tests {
         // No flag: the binary default puts Hostname first, which cluster DNS cannot resolve.
         let default = flags(&[]);
         let err = scrape(&default, &n, ServingCert::ClusterCa).expect_err("no such host");
-        assert!(err.contains("dial tcp: lookup worker-1 on 10.96.0.10:53: no such host"), "{err}");
+        assert!(
+            err.contains("dial tcp: lookup worker-1 on 10.96.0.10:53: no such host"),
+            "{err}"
+        );
         let dns_only = flags(&["--kubelet-preferred-address-types=InternalDNS"]);
         assert_eq!(
             scrape(&dns_only, &n, ServingCert::ClusterCa),
@@ -178,7 +188,10 @@ mod tests {
         let n = node();
         let legacy = flags(&[INTERNAL, "--kubelet-port=10255", "--kubelet-insecure-tls"]);
         let err = scrape(&legacy, &n, ServingCert::ClusterCa).expect_err("closed");
-        assert!(err.contains("dial tcp 10.0.1.11:10255: connect: connection refused"), "{err}");
+        assert!(
+            err.contains("dial tcp 10.0.1.11:10255: connect: connection refused"),
+            "{err}"
+        );
         // The node status port wins over --kubelet-port when asked for.
         let status_port = flags(&[
             INTERNAL,

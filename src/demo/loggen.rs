@@ -131,7 +131,11 @@ pub(crate) fn lines(instance: &Instance, from: Timestamp, to: Timestamp) -> Vec<
     out
 }
 
-/// The scrape numbers `k >= 1` whose time `started + k * tick` lies in `[from, to)`.
+/// A scrape's lines are written up to this long after the scrape starts.
+const LINE_SPREAD_MS: i64 = 1_000;
+
+/// The scrape numbers `k >= 1` whose lines may fall in `[from, to)`: those whose time
+/// `started + k * tick` lies in `[from - LINE_SPREAD, to)`.
 fn tick_range(
     started: Timestamp,
     tick: SignedDuration,
@@ -140,7 +144,7 @@ fn tick_range(
 ) -> std::ops::Range<i64> {
     let tick_ms = tick.as_millis().max(1) as i64;
     let since = |t: Timestamp| t.duration_since(started).as_millis() as i64;
-    let first = (since(from).max(0) + tick_ms - 1) / tick_ms;
+    let first = ((since(from) - LINE_SPREAD_MS).max(0) + tick_ms - 1) / tick_ms;
     let last = (since(to) + tick_ms - 1) / tick_ms;
     let first = first.max(1);
     first..last.clamp(first, first + MAX_TICKS)
@@ -306,7 +310,11 @@ mod tests {
         // Ticks at +1s and +2s, two nodes each (the +3s tick is outside the range).
         assert_eq!(scrapes.len(), 4);
         assert!(scrapes[0].text.contains("node=\"worker-1\""));
-        assert!(scrapes[0].text.contains(r#"err="Get \"https://10.0.1.11:10250/metrics/resource\": tls: failed"#));
+        assert!(
+            scrapes[0]
+                .text
+                .contains(r#"err="Get \"https://10.0.1.11:10250/metrics/resource\": tls: failed"#)
+        );
         for l in &scrapes {
             let c = classify(&l.text);
             assert_eq!(c.rule.map(|r| r.0), Some(15), "{}", l.text);

@@ -13,7 +13,11 @@ use serde_json::{Map, Value};
 /// lists a Deployment holds.
 fn merge_key(field: &str) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes"
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
         | "imagePullSecrets" => Some("name"),
         "volumeMounts" | "volumeDevices" => Some("mountPath"),
         "ports" => Some("containerPort"),
@@ -24,15 +28,31 @@ fn merge_key(field: &str) -> Option<&'static str> {
     }
 }
 
-/// Apply `patch` to `target`. Errors are the server's "cannot be handled" reasons.
-pub(crate) fn strategic_merge(target: &Value, patch: &Value) -> Result<Value, String> {
+/// The patch content types the demo understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PatchType {
+    Strategic,
+    Merge,
+}
+
+impl PatchType {
+    /// Apply `patch` to `target`. Errors are the server's "cannot be handled" reasons.
+    pub fn apply(self, target: &Value, patch: &Value) -> Result<Value, String> {
+        merge_patch(target, patch, self == PatchType::Strategic)
+    }
+}
+
+fn merge_patch(target: &Value, patch: &Value, strategic: bool) -> Result<Value, String> {
     if !patch.is_object() {
         return Err(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
             kind(patch)
         ));
     }
-    Ok(merge_value(Some(target), patch, None).unwrap_or(Value::Object(Map::new())))
+    let rules = Rules { strategic };
+    Ok(rules
+        .merge_value(Some(target), patch, None)
+        .unwrap_or(Value::Object(Map::new())))
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -46,85 +66,125 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// The merged value, or `None` when the patch deletes it.
-fn merge_value(target: Option<&Value>, patch: &Value, field: Option<&str>) -> Option<Value> {
-    match patch {
-        Value::Null => None,
-        Value::Object(p) => merge_map(target.and_then(Value::as_object), p),
-        Value::Array(items) => Some(merge_list(
-            target.and_then(Value::as_array),
-            items,
-            field.and_then(merge_key),
-        )),
-        scalar => Some(scalar.clone()),
-    }
+#[derive(Clone, Copy)]
+struct Rules {
+    /// Strategic merge (lists merge on their key, `$` directives apply) or plain JSON merge.
+    strategic: bool,
 }
 
-fn merge_map(target: Option<&Map<String, Value>>, patch: &Map<String, Value>) -> Option<Value> {
-    match patch.get("$patch").and_then(Value::as_str) {
-        Some("delete") => return None,
-        Some("replace") => {
-            let mut replaced = patch.clone();
-            replaced.remove("$patch");
-            return Some(Value::Object(strip_directives(replaced)));
-        }
-        _ => {}
-    }
-    let mut out = target.cloned().unwrap_or_default();
-    for (key, value) in patch {
-        if let Some(list) = key.strip_prefix("$deleteFromPrimitiveList/") {
-            let drop: Vec<&Value> = value.as_array().map(|a| a.iter().collect()).unwrap_or_default();
-            if let Some(Value::Array(items)) = out.get_mut(list) {
-                items.retain(|i| !drop.contains(&i));
-            }
-            continue;
-        }
-        if key.starts_with('$') {
-            continue;
-        }
-        match merge_value(out.get(key), value, Some(key)) {
-            Some(v) => {
-                out.insert(key.clone(), v);
-            }
-            None => {
-                out.remove(key);
-            }
+impl Rules {
+    /// The merged value, or `None` when the patch deletes it.
+    fn merge_value(
+        self,
+        target: Option<&Value>,
+        patch: &Value,
+        field: Option<&str>,
+    ) -> Option<Value> {
+        match patch {
+            Value::Null => None,
+            Value::Object(p) => self.merge_map(target.and_then(Value::as_object), p),
+            Value::Array(items) => Some(self.merge_list(
+                target.and_then(Value::as_array),
+                items,
+                field.and_then(merge_key).filter(|_| self.strategic),
+            )),
+            scalar => Some(scalar.clone()),
         }
     }
-    Some(Value::Object(out))
-}
 
-fn merge_list(target: Option<&Vec<Value>>, patch: &[Value], key: Option<&str>) -> Value {
-    let replace_all = patch
-        .iter()
-        .any(|p| p.get("$patch").and_then(Value::as_str) == Some("replace"));
-    let (Some(key), Some(target), false) = (key, target, replace_all) else {
-        // No merge key (args, command, tolerations…) or an explicit replace: the patch's list is
-        // the new list.
-        let items = patch
+    fn merge_map(
+        self,
+        target: Option<&Map<String, Value>>,
+        patch: &Map<String, Value>,
+    ) -> Option<Value> {
+        if !self.strategic {
+            let mut out = target.cloned().unwrap_or_default();
+            for (key, value) in patch {
+                match self.merge_value(out.get(key), value, Some(key)) {
+                    Some(v) => {
+                        out.insert(key.clone(), v);
+                    }
+                    None => {
+                        out.remove(key);
+                    }
+                }
+            }
+            return Some(Value::Object(out));
+        }
+        match patch.get("$patch").and_then(Value::as_str) {
+            Some("delete") => return None,
+            Some("replace") => {
+                let mut replaced = patch.clone();
+                replaced.remove("$patch");
+                return Some(Value::Object(strip_directives(replaced)));
+            }
+            _ => {}
+        }
+        let mut out = target.cloned().unwrap_or_default();
+        for (key, value) in patch {
+            if let Some(list) = key.strip_prefix("$deleteFromPrimitiveList/") {
+                let drop: Vec<&Value> = value
+                    .as_array()
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_default();
+                if let Some(Value::Array(items)) = out.get_mut(list) {
+                    items.retain(|i| !drop.contains(&i));
+                }
+                continue;
+            }
+            if key.starts_with('$') {
+                continue;
+            }
+            match self.merge_value(out.get(key), value, Some(key)) {
+                Some(v) => {
+                    out.insert(key.clone(), v);
+                }
+                None => {
+                    out.remove(key);
+                }
+            }
+        }
+        Some(Value::Object(out))
+    }
+
+    fn merge_list(self, target: Option<&Vec<Value>>, patch: &[Value], key: Option<&str>) -> Value {
+        if !self.strategic {
+            return Value::Array(patch.to_vec());
+        }
+        let replace_all = patch
             .iter()
-            .filter(|p| p.get("$patch").is_none())
-            .map(|p| match p {
-                Value::Object(m) => Value::Object(strip_directives(m.clone())),
-                other => other.clone(),
-            })
-            .collect();
-        return Value::Array(items);
-    };
-    let mut out = target.clone();
-    for item in patch {
-        let id = item.get(key);
-        let position = id.and_then(|id| out.iter().position(|t| t.get(key) == Some(id)));
-        match (position, merge_value(position.map(|i| &out[i]), item, None)) {
-            (Some(i), Some(merged)) => out[i] = merged,
-            (Some(i), None) => {
-                out.remove(i);
+            .any(|p| p.get("$patch").and_then(Value::as_str) == Some("replace"));
+        let (Some(key), Some(target), false) = (key, target, replace_all) else {
+            // No merge key (args, command, tolerations…) or an explicit replace: the patch's list is
+            // the new list.
+            let items = patch
+                .iter()
+                .filter(|p| p.get("$patch").is_none())
+                .map(|p| match p {
+                    Value::Object(m) => Value::Object(strip_directives(m.clone())),
+                    other => other.clone(),
+                })
+                .collect();
+            return Value::Array(items);
+        };
+        let mut out = target.clone();
+        for item in patch {
+            let id = item.get(key);
+            let position = id.and_then(|id| out.iter().position(|t| t.get(key) == Some(id)));
+            match (
+                position,
+                self.merge_value(position.map(|i| &out[i]), item, None),
+            ) {
+                (Some(i), Some(merged)) => out[i] = merged,
+                (Some(i), None) => {
+                    out.remove(i);
+                }
+                (None, Some(new)) => out.push(new),
+                (None, None) => {}
             }
-            (None, Some(new)) => out.push(new),
-            (None, None) => {}
         }
+        Value::Array(out)
     }
-    Value::Array(out)
 }
 
 fn strip_directives(mut m: Map<String, Value>) -> Map<String, Value> {
@@ -136,6 +196,14 @@ fn strip_directives(mut m: Map<String, Value>) -> Map<String, Value> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn strategic_merge(target: &Value, patch: &Value) -> Result<Value, String> {
+        PatchType::Strategic.apply(target, patch)
+    }
+
+    fn json_merge(target: &Value, patch: &Value) -> Result<Value, String> {
+        PatchType::Merge.apply(target, patch)
+    }
 
     fn deployment() -> Value {
         json!({
@@ -186,7 +254,10 @@ mod tests {
             out["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"],
             "2026-11-29T06:00:00Z"
         );
-        assert_eq!(out["spec"]["template"]["metadata"]["labels"]["k8s-app"], "metrics-server");
+        assert_eq!(
+            out["spec"]["template"]["metadata"]["labels"]["k8s-app"],
+            "metrics-server"
+        );
         assert_eq!(out["metadata"]["labels"], json!({"team": "obs"}));
     }
 
@@ -197,9 +268,15 @@ mod tests {
             "$setElementOrder/containers": [{"name": "metrics-server"}]
         }}}});
         let out = strategic_merge(&deployment(), &patch).expect("merges");
-        let containers = out["spec"]["template"]["spec"]["containers"].as_array().cloned();
+        let containers = out["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .cloned();
         assert_eq!(containers.map(|c| c.len()), Some(1));
-        assert!(out["spec"]["template"]["spec"].get("$setElementOrder/containers").is_none());
+        assert!(
+            out["spec"]["template"]["spec"]
+                .get("$setElementOrder/containers")
+                .is_none()
+        );
 
         let patch = json!({"spec": {"template": {"spec": {"containers": [
             {"name": "metrics-server", "$deleteFromPrimitiveList/args": ["--secure-port=10250"]}
@@ -213,6 +290,17 @@ mod tests {
         let patch = json!({"metadata": {"labels": {"$patch": "replace", "only": "this"}}});
         let out = strategic_merge(&deployment(), &patch).expect("merges");
         assert_eq!(out["metadata"]["labels"], json!({"only": "this"}));
+    }
+
+    #[test]
+    fn a_json_merge_patch_replaces_lists() {
+        let patch = json!({"spec": {"template": {"spec": {"containers": [{"name": "only"}]}}}});
+        let out = json_merge(&deployment(), &patch).expect("merges");
+        assert_eq!(
+            out["spec"]["template"]["spec"]["containers"],
+            json!([{"name": "only"}])
+        );
+        assert_eq!(out["metadata"]["name"], "metrics-server");
     }
 
     #[test]

@@ -114,7 +114,11 @@ fn parse_list<T: DeserializeOwned>(file: (&str, &str)) -> Result<Vec<T>, DemoErr
 pub(crate) fn load(name: &str) -> Result<Assets, DemoError> {
     let file = SCENARIO_FILES
         .iter()
-        .find(|(path, _)| path.trim_start_matches("scenarios/").trim_end_matches(".json") == name)
+        .find(|(path, _)| {
+            path.trim_start_matches("scenarios/")
+                .trim_end_matches(".json")
+                == name
+        })
         .copied()
         .ok_or_else(|| DemoError::UnknownScenario(name.to_string()))?;
     let scenario: Scenario = parse(file)?;
@@ -188,7 +192,11 @@ mod tests {
         let csr = load("pending-csr").expect("loads");
         assert_eq!(csr.csrs.len(), 3);
         for c in &csr.csrs {
-            let pending = c.status.as_ref().and_then(|s| s.conditions.as_ref()).is_none();
+            let pending = c
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_none();
             let name = c.metadata.name.clone().unwrap_or_default();
             assert_eq!(pending, csr.issued.contains_key(&name), "{name}");
         }

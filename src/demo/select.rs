@@ -99,7 +99,9 @@ impl Selector {
             } else if let Some((k, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
                 Requirement::Equals(k.trim().into(), v.trim().into())
             } else if fields {
-                return Err(format!("invalid field selector: {part:?}: expected key=value"));
+                return Err(format!(
+                    "invalid field selector: {part:?}: expected key=value"
+                ));
             } else if let Some(k) = part.strip_prefix('!') {
                 Requirement::Absent(k.trim().into())
             } else {
@@ -164,7 +166,10 @@ mod tests {
         assert!(!q.flag("previous"));
         assert_eq!(q.get("x"), Some("a b"));
         assert_eq!(q.get("bad"), Some("%zz"));
-        assert_eq!(Query::parse(Some("trailing=%4")).get("trailing"), Some("%4"));
+        assert_eq!(
+            Query::parse(Some("trailing=%4")).get("trailing"),
+            Some("%4")
+        );
         assert_eq!(Query::parse(None).get("anything"), None);
     }
 

@@ -277,29 +277,32 @@ fn unreachable(ctx: &Ctx, mut f: Finding, failing: &[(&str, &NodeFailure)]) -> F
             join(&home.iter().collect::<Vec<_>>())
         ));
     }
-    let external: Vec<&str> = failing
+    let elsewhere: Vec<String> = failing
         .iter()
-        .filter(|(n, _)| dials_external(ctx, n))
-        .map(|(n, _)| *n)
+        .filter_map(|(n, _)| dialled_type_other_than_internal_ip(ctx, n).map(|t| format!("{n} ({t})")))
         .collect();
-    if external.is_empty() {
+    if elsewhere.is_empty() {
         return f.with_fixes(&[]);
     }
     f.with_evidence(format!(
-        "{} dialled on an external address although an InternalIP exists",
-        join(&external)
+        "{} dialled on another address type although an InternalIP exists",
+        elsewhere.join(", ")
     ))
     .with_fixes(&[FixId::PreferredAddressTypes])
 }
 
 /// The node would be dialled on an External* address while it has an InternalIP.
 pub(crate) fn dials_external(ctx: &Ctx, node: &str) -> bool {
-    let Some(n) = find_node(ctx, node) else {
-        return false;
-    };
-    let has_internal = choose_address(n, &["InternalIP".to_string()]).is_some();
-    let chosen = choose_address(n, &ctx.address_types());
-    has_internal && chosen.is_some_and(|(t, _)| t.starts_with("External"))
+    dialled_type_other_than_internal_ip(ctx, node).is_some_and(|t| t.starts_with("External"))
+}
+
+/// The address type the node would be dialled on, when it is not InternalIP although the node
+/// has one: putting InternalIP first is then the fix to try (the runbook's step 3).
+pub(crate) fn dialled_type_other_than_internal_ip(ctx: &Ctx, node: &str) -> Option<String> {
+    let n = find_node(ctx, node)?;
+    choose_address(n, &["InternalIP".to_string()])?;
+    let (t, _) = choose_address(n, &ctx.address_types())?;
+    (t != "InternalIP").then_some(t)
 }
 
 fn dns(ctx: &Ctx, mut f: Finding, failing: &[(&str, &NodeFailure)]) -> Finding {
