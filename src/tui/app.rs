@@ -420,9 +420,13 @@ impl App {
                 }
             }
             LogEvent::Attached { pod } => {
+                let arc: Arc<str> = Arc::from(pod.as_str());
+                self.logs.push_marker(&arc, format!("── {} {pod} ──", t::ATTACHED.get(self.lang())));
                 self.following_pods.insert(pod);
             }
-            LogEvent::Detached { pod, .. } => {
+            LogEvent::Detached { pod, reason } => {
+                let arc: Arc<str> = Arc::from(pod.as_str());
+                self.logs.push_marker(&arc, format!("── {} {pod}: {reason} ──", t::DETACHED.get(self.lang())));
                 self.following_pods.remove(&pod);
             }
             LogEvent::Error(e) => self.status = Some((Severity::Warning, e)),

@@ -24,6 +24,8 @@ pub struct LogLine {
     pub class: Classified,
     /// From the previous (crashed) container instance.
     pub previous: bool,
+    /// A line mstui wrote itself (attached to / detached from a pod), not pod output.
+    pub marker: bool,
 }
 
 impl LogLine {
@@ -101,8 +103,19 @@ impl LogBuffer {
             text,
             class,
             previous,
+            marker: false,
         });
         self.next_seq += 1;
+    }
+
+    /// Note an event of the stream itself (a pod attached or detached) between the log lines,
+    /// so a rollout's switch to the new pod is visible.
+    pub fn push_marker(&mut self, pod: &Arc<str>, text: String) {
+        self.push(pod, TimedLine { timestamp: None, text }, false);
+        if let Some(last) = self.lines.back_mut() {
+            last.class = Classified { level: crate::logs::Level::Unknown, rule: None, severity: None, spans: Vec::new(), fields: Default::default() };
+            last.marker = true;
+        }
     }
 
     /// Forget the previous-container lines (they are re-read with each snapshot).

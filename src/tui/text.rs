@@ -148,3 +148,12 @@ pub const STATUS_OK: Text = Text::new("ok", "정상");
 pub const STATUS_WARNING: Text = Text::new("warning", "경고");
 pub const STATUS_FAILED: Text = Text::new("failed", "실패");
 pub const STATUS_NOT_PERMITTED: Text = Text::new("not permitted", "권한 없음");
+
+pub const ATTACHED: Text = Text::new("following", "로그 수신 시작:");
+pub const DETACHED: Text = Text::new("stopped following", "로그 수신 종료:");
+pub const ROOT_CAUSE_ELSEWHERE: Text = Text::new("The root cause is in step", "근본 원인은 다음 단계에 있습니다:");
+pub const PRESS: Text = Text::new("press", "누르세요:");
+pub const PICK_FIX: Text = Text::new(
+    "Pick a fix below and press Enter to preview it (nothing changes until you confirm).",
+    "아래에서 조치를 고르고 Enter로 미리 보세요 (확인하기 전에는 아무것도 바뀌지 않습니다).",
+);

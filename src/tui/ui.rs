@@ -175,6 +175,9 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let [details, fixes] = Layout::vertical([Constraint::Min(1), Constraint::Length(fix_rows)]).areas(inner);
 
     let mut lines: Vec<Line> = Vec::new();
+    if let Some(hint) = guidance(app) {
+        lines.push(Line::styled(hint, theme.accent()));
+    }
     if app.step == Step::RestartVerify {
         lines.extend(verify_lines(app, theme));
     }
@@ -210,6 +213,24 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         }
         frame.render_widget(Paragraph::new(rows), fixes);
     }
+}
+
+/// One line that tells a newcomer what to do here: go to the step holding the root cause, or
+/// pick a fix in this one.
+fn guidance(app: &App) -> Option<String> {
+    let l = lang(app);
+    let root = crate::report::headline(&app.findings).filter(|f| f.severity >= Severity::Warning)?;
+    if root.step != app.step {
+        let n = root.step.number();
+        return Some(format!(
+            "→ {} {n} ({}: {}) — {} {n}",
+            t::ROOT_CAUSE_ELSEWHERE.get(l),
+            step_name(root.step).get(l),
+            root.id,
+            t::PRESS.get(l)
+        ));
+    }
+    (!app.fix_items().is_empty()).then(|| format!("→ {}", t::PICK_FIX.get(l)))
 }
 
 fn severity_mark(s: Severity) -> &'static str {
@@ -341,7 +362,9 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             let style = seg.class.map(|c| theme.span(c)).unwrap_or_default();
             spans.push(Span::styled(seg.text, style));
         }
-        let row_style = if b.cursor == Some(line.seq) {
+        let row_style = if line.marker {
+            theme.accent()
+        } else if b.cursor == Some(line.seq) {
             theme.selection()
         } else if b.is_match(line) {
             theme.warning()
@@ -358,7 +381,7 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         let mut kept: Vec<Vec<Line>> = Vec::new();
         let mut used = 0;
         for block in blocks.into_iter().rev() {
-            if used + block.len() > height && !kept.is_empty() {
+            if used >= height {
                 break;
             }
             used += block.len();
@@ -367,6 +390,7 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         for block in kept.into_iter().rev() {
             lines.extend(block);
         }
+        // The oldest kept line may show only its last rows.
         let excess = lines.len().saturating_sub(height);
         lines.drain(..excess);
     } else {
