@@ -1,0 +1,94 @@
+//! The real binary in a pseudo-terminal against the real test cluster's `x509` scenario: the
+//! newcomer's path from the x509 error to a working `top nodes` table, without leaving the TUI.
+//! Prints the keystrokes and seconds it took.
+
+mod pty;
+mod support;
+
+use pty::Term;
+use std::time::{Duration, Instant};
+use support::cluster::NODES;
+use support::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mstui");
+
+/// The style of the cell under the first character of every occurrence of `needle` on screen
+/// (foreground, background, bold).
+fn cell_styles(term: &Term, needle: &str) -> Vec<(vt100::Color, vt100::Color, bool)> {
+    term.with_screen(|screen| {
+        let (rows, cols) = screen.size();
+        let mut found = Vec::new();
+        for row in 0..rows {
+            // One char per cell: a cell never written reads as empty, not as a space.
+            let text: String = (0..cols)
+                .map(|c| screen.cell(row, c).map(|x| x.contents()).filter(|s| !s.is_empty()).unwrap_or(" ").to_string())
+                .collect();
+            if let Some(byte) = text.find(needle) {
+                let col = text[..byte].chars().count() as u16;
+                if let Some(cell) = screen.cell(row, col) {
+                    found.push((cell.fgcolor(), cell.bgcolor(), cell.bold()));
+                }
+            }
+        }
+        found
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
+    let _serial = serial();
+    let _t = TestTimer::new("newcomer_fixes_x509_in_the_tui_on_a_real_cluster");
+    let c = Cluster::start(Scenario::X509).await;
+    // The real metrics-server has logged its first failed scrapes.
+    wait_for("x509 in the metrics-server log", Duration::from_secs(90), Duration::from_millis(500), || {
+        let log = c.current_ms_log();
+        async move {
+            if log.contains("x509: certificate signed by unknown authority") { Ok(()) } else { Err("not yet".to_string()) }
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+
+    let kubeconfig = c.admin_kubeconfig.display().to_string();
+    let started = Instant::now();
+    let mut term = Term::spawn(BIN, &["--kubeconfig", &kubeconfig], &[], 120, 40);
+    let mut keys = 0;
+
+    // Step 1: the logs show the x509 errors, highlighted as error signatures.
+    term.wait_for(r"x509: certificate signed by", Duration::from_secs(60));
+    term.wait_for(r"root cause is in step 2", Duration::from_secs(30));
+    // In the log pane the signature is drawn bold on red (the step pane quotes it plainly).
+    let styles = cell_styles(&term, "x509: certificate");
+    assert!(
+        styles.iter().any(|(_, bg, bold)| *bg == vt100::Color::Idx(1) && *bold),
+        "an x509 signature is highlighted: {styles:?}\n{}",
+        term.screen()
+    );
+
+    // Step 2: the quick fix, previewed with its diff and a server-side dry-run.
+    term.key("2");
+    keys += 1;
+    term.wait_for(r"Quick fix: add --kubelet-insecure-tls", Duration::from_secs(10));
+    term.key("Enter");
+    keys += 1;
+    term.wait_for(r"\+ --kubelet-insecure-tls", Duration::from_secs(10));
+    term.wait_for(r"dry-run: passed", Duration::from_secs(30));
+    let screen = term.screen();
+    assert!(screen.contains("man-in-the-middle"), "the MITM warning is shown:\n{screen}");
+
+    // Confirm: the rollout runs and the verification table fills with every node.
+    term.key("y");
+    keys += 1;
+    term.wait_for(r"Rollout", Duration::from_secs(30));
+    let screen = term.wait_for(r"Verified: node metrics are back", Duration::from_secs(180));
+    let took = started.elapsed();
+    for node in NODES {
+        let row = screen.lines().find(|l| l.contains(node) && l.contains('m') && l.contains("Mi"));
+        assert!(row.is_some_and(|r| !r.contains("<missing>")), "{node} has values:\n{screen}");
+    }
+    assert!(screen.contains(&format!("Node metrics: {n}/{n}", n = NODES.len())), "{screen}");
+    eprintln!("[e2e] x509 → verified top nodes in the TUI: {keys} keystrokes, {:.1}s\n{screen}", took.as_secs_f64());
+
+    term.key("q");
+    assert_eq!(term.wait_exit(Duration::from_secs(10)), Some(0), "q quits cleanly");
+}
