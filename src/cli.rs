@@ -96,11 +96,16 @@ const SUBCOMMANDS: [&str; 5] = ["check", "analyze-logs", "completions", "man", "
 
 /// `--demo` takes an optional scenario, so `mstui --demo check` would read `check` as the
 /// scenario. Spell the default out in that case: `--demo=x509 check`.
-pub fn normalize_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+pub fn normalize_args(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
     let args: Vec<std::ffi::OsString> = args.into_iter().collect();
     let mut out = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
-        let next_is_subcommand = args.get(i + 1).and_then(|n| n.to_str()).is_some_and(|n| SUBCOMMANDS.contains(&n));
+        let next_is_subcommand = args
+            .get(i + 1)
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| SUBCOMMANDS.contains(&n));
         if a == "--demo" && next_is_subcommand {
             out.push("--demo=x509".into());
         } else {
@@ -134,16 +139,33 @@ mod tests {
         assert_eq!(cli.global.demo.as_deref(), Some("wrong-address"));
         let cli = parse(&["mstui", "--demo", "check", "-o", "json"]).expect("parses");
         assert_eq!(cli.global.demo.as_deref(), Some("x509"));
-        assert!(matches!(cli.command, Some(Command::Check { output: CheckFormat::Json })));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Check {
+                output: CheckFormat::Json
+            })
+        ));
         let cli = parse(&["mstui", "check", "--demo"]).expect("parses");
         assert_eq!(cli.global.demo.as_deref(), Some("x509"));
         let err = parse(&["mstui", "--demo", "nope"]).expect_err("unknown scenario");
-        assert!(err.to_string().contains("wrong-address"), "lists the scenarios: {err}");
+        assert!(
+            err.to_string().contains("wrong-address"),
+            "lists the scenarios: {err}"
+        );
     }
 
     #[test]
     fn kubectl_style_flags() {
-        let cli = parse(&["mstui", "-n", "monitoring", "--context", "prod", "--read-only", "check"]).expect("parses");
+        let cli = parse(&[
+            "mstui",
+            "-n",
+            "monitoring",
+            "--context",
+            "prod",
+            "--read-only",
+            "check",
+        ])
+        .expect("parses");
         assert_eq!(cli.global.namespace.as_deref(), Some("monitoring"));
         assert_eq!(cli.global.context.as_deref(), Some("prod"));
         assert!(cli.global.read_only);

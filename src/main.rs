@@ -11,7 +11,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(mstui::cli::normalize_args(std::env::args_os()));
     let code = match cli.command {
         Some(Command::Check { output }) => runtime().block_on(check(&cli.global, output)),
-        Some(Command::AnalyzeLogs { file, output }) => analyze_logs(file, output, lang(&cli.global)),
+        Some(Command::AnalyzeLogs { file, output }) => {
+            analyze_logs(file, output, lang(&cli.global))
+        }
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "mstui", &mut std::io::stdout());
             exit::HEALTHY
@@ -93,7 +95,10 @@ async fn interactive(global: &GlobalArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let opts = mstui::tui::app::Options { lang: lang(global), read_only: global.read_only };
+    let opts = mstui::tui::app::Options {
+        lang: lang(global),
+        read_only: global.read_only,
+    };
     match mstui::tui::run(conn, opts).await {
         Ok(()) => exit::HEALTHY,
         Err(e) => {

@@ -254,7 +254,12 @@ fn write_finding(out: &mut String, f: &Finding, paint: Paint, lang: Lang) {
     let _ = writeln!(out, "  {tag} {} {title}", paint.bold(&f.id.to_string()));
     if !f.nodes.is_empty() {
         let nodes: Vec<String> = f.nodes.iter().map(|n| shown(n)).collect();
-        let _ = writeln!(out, "          {} {}", words::NODES.get(lang), nodes.join(", "));
+        let _ = writeln!(
+            out,
+            "          {} {}",
+            words::NODES.get(lang),
+            nodes.join(", ")
+        );
     }
     for e in &f.evidence {
         let _ = writeln!(out, "          {}", paint.dim(&format!("· {}", shown(e))));

@@ -33,23 +33,38 @@ fn stderr(o: &Output) -> String {
 fn analyze_logs_ndjson_lists_each_matched_line_once() {
     let o = run(&["analyze-logs", "-o", "ndjson", &fixture("v0.8.0-x509.log")]);
     assert_eq!(o.status.code(), Some(1), "problems found: {}", stderr(&o));
-    let objects: Vec<serde_json::Value> =
-        stdout(&o).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    let objects: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
     assert!(!objects.is_empty());
-    let lines: Vec<u64> = objects.iter().map(|v| v["line"].as_u64().expect("line number")).collect();
+    let lines: Vec<u64> = objects
+        .iter()
+        .map(|v| v["line"].as_u64().expect("line number"))
+        .collect();
     let mut sorted = lines.clone();
     sorted.dedup();
     assert_eq!(lines, sorted, "ascending, one object per line");
     assert!(lines.iter().all(|n| *n >= 1), "line numbers count from 1");
-    assert!(objects.iter().any(|v| v["rule"] == "F15" && v["severity"] == "error"));
-    assert!(objects.iter().any(|v| v["rule"] == "F19"), "the seed's connection refused line");
+    assert!(
+        objects
+            .iter()
+            .any(|v| v["rule"] == "F15" && v["severity"] == "error")
+    );
+    assert!(
+        objects.iter().any(|v| v["rule"] == "F19"),
+        "the seed's connection refused line"
+    );
     // The seed's x509 line is line 8 of the fixture.
     let text = std::fs::read_to_string(fixture("v0.8.0-x509.log")).expect("fixture");
     for v in &objects {
         let n = v["line"].as_u64().expect("line") as usize;
         let line = text.lines().nth(n - 1).expect("line exists");
         if v["rule"] == "F15" {
-            assert!(line.contains("x509: certificate signed by unknown authority"), "line {n}: {line}");
+            assert!(
+                line.contains("x509: certificate signed by unknown authority"),
+                "line {n}: {line}"
+            );
         }
     }
 }
@@ -61,10 +76,19 @@ fn analyze_logs_json_and_text_summarise_by_rule() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(doc["healthy"], false);
     let rules = doc["rules"].as_array().expect("rules");
-    let f15 = rules.iter().find(|r| r["id"] == "F15").expect("F15 summarised");
+    let f15 = rules
+        .iter()
+        .find(|r| r["id"] == "F15")
+        .expect("F15 summarised");
     assert_eq!(f15["step"], 2);
     assert!(f15["count"].as_u64().expect("count") >= 2);
-    assert!(f15["nodes"].as_array().expect("nodes").iter().any(|n| n == "worker-1"));
+    assert!(
+        f15["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .any(|n| n == "worker-1")
+    );
 
     let o = run(&["analyze-logs", &fixture("v0.8.0-x509.log")]);
     let text = stdout(&o);
@@ -74,7 +98,12 @@ fn analyze_logs_json_and_text_summarise_by_rule() {
 
 #[test]
 fn analyze_logs_of_a_healthy_log_is_clean_and_exits_zero() {
-    let o = run(&["analyze-logs", "-o", "ndjson", &fixture("healthy-v0.8.0.log")]);
+    let o = run(&[
+        "analyze-logs",
+        "-o",
+        "ndjson",
+        &fixture("healthy-v0.8.0.log"),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o).trim(), "", "benign lines produce no object");
     let o = run(&["analyze-logs", &fixture("healthy-v0.8.0.log")]);
@@ -102,9 +131,18 @@ fn analyze_logs_reads_stdin_and_recognises_every_version() {
             .stdout(Stdio::piped())
             .spawn()
             .expect("spawn");
-        child.stdin.take().expect("stdin").write_all(&text).expect("write");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&text)
+            .expect("write");
         let o = child.wait_with_output().expect("wait");
-        assert!(stdout(&o).contains(&format!("\"rule\":\"{rule}\"")), "{file} should match {rule}: {}", stdout(&o));
+        assert!(
+            stdout(&o).contains(&format!("\"rule\":\"{rule}\"")),
+            "{file} should match {rule}: {}",
+            stdout(&o)
+        );
     }
 }
 
@@ -113,7 +151,10 @@ fn hostile_log_lines_never_reach_the_terminal() {
     let o = run(&["analyze-logs", &fixture("hostile.log")]);
     assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(!out.contains('\x1b') && !out.contains('\x07') && !out.contains('\u{9b}'), "{out:?}");
+    assert!(
+        !out.contains('\x1b') && !out.contains('\x07') && !out.contains('\u{9b}'),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -153,7 +194,13 @@ fn check_against_nothing_exits_3_with_a_clear_message() {
     let cfg = write_kubeconfig(&dir, &format!("https://127.0.0.1:{port}"));
     let o = run(&["check", "--kubeconfig", &cfg]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("cannot reach the cluster at https://127.0.0.1:{port}")), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "cannot reach the cluster at https://127.0.0.1:{port}"
+        )),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -162,13 +209,21 @@ fn unknown_context_and_malformed_kubeconfig_exit_3() {
     let cfg = write_kubeconfig(&dir, "https://127.0.0.1:1");
     let o = run(&["check", "--kubeconfig", &cfg, "--context", "prod"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("context \"prod\" not found"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("context \"prod\" not found"),
+        "{}",
+        stderr(&o)
+    );
 
     let bad = dir.path().join("bad");
     std::fs::write(&bad, "apiVersion: v1\nclusters: [\n").expect("write");
     let o = run(&["check", "--kubeconfig", &bad.display().to_string()]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("cannot read kubeconfig"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot read kubeconfig"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!stderr(&o).contains("panicked"));
 }
 
@@ -180,5 +235,8 @@ fn completions_man_and_version() {
     let o = run(&["man"]);
     assert!(stdout(&o).contains(".TH mstui"));
     let o = run(&["--version"]);
-    assert_eq!(stdout(&o).trim(), format!("mstui {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("mstui {}", env!("CARGO_PKG_VERSION"))
+    );
 }

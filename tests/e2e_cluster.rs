@@ -125,7 +125,11 @@ async fn fix_and_restart(
         snap.permissions
     );
     let offered = findings.iter().any(|f| f.fixes.iter().any(|r| r.id == fix));
-    assert!(offered, "no finding offers {fix:?}; findings: {:?}", ids(&findings));
+    assert!(
+        offered,
+        "no finding offers {fix:?}; findings: {:?}",
+        ids(&findings)
+    );
     let install = snap.install.as_ref().expect("install located");
     let before = snap.deployment.as_ref().expect("deployment in snapshot");
     let p: FixPlan = plan(fix, install, before).unwrap_or_else(|e| panic!("plan {fix:?}: {e}"));

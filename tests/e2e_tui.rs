@@ -21,7 +21,14 @@ fn cell_styles(term: &Term, needle: &str) -> Vec<(vt100::Color, vt100::Color, bo
         for row in 0..rows {
             // One char per cell: a cell never written reads as empty, not as a space.
             let text: String = (0..cols)
-                .map(|c| screen.cell(row, c).map(|x| x.contents()).filter(|s| !s.is_empty()).unwrap_or(" ").to_string())
+                .map(|c| {
+                    screen
+                        .cell(row, c)
+                        .map(|x| x.contents())
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or(" ")
+                        .to_string()
+                })
                 .collect();
             if let Some(byte) = text.find(needle) {
                 let col = text[..byte].chars().count() as u16;
@@ -40,12 +47,21 @@ async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
     let _t = TestTimer::new("newcomer_fixes_x509_in_the_tui_on_a_real_cluster");
     let c = Cluster::start(Scenario::X509).await;
     // The real metrics-server has logged its first failed scrapes.
-    wait_for("x509 in the metrics-server log", Duration::from_secs(90), Duration::from_millis(500), || {
-        let log = c.current_ms_log();
-        async move {
-            if log.contains("x509: certificate signed by unknown authority") { Ok(()) } else { Err("not yet".to_string()) }
-        }
-    })
+    wait_for(
+        "x509 in the metrics-server log",
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let log = c.current_ms_log();
+            async move {
+                if log.contains("x509: certificate signed by unknown authority") {
+                    Ok(())
+                } else {
+                    Err("not yet".to_string())
+                }
+            }
+        },
+    )
     .await
     .unwrap_or_else(|e| panic!("{e}"));
 
@@ -60,7 +76,9 @@ async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
     // In the log pane the signature is drawn bold on red (the step pane quotes it plainly).
     let styles = cell_styles(&term, "x509: certificate");
     assert!(
-        styles.iter().any(|(_, bg, bold)| *bg == vt100::Color::Idx(1) && *bold),
+        styles
+            .iter()
+            .any(|(_, bg, bold)| *bg == vt100::Color::Idx(1) && *bold),
         "an x509 signature is highlighted: {styles:?}\n{}",
         term.screen()
     );
@@ -68,13 +86,19 @@ async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
     // Step 2: the quick fix, previewed with its diff and a server-side dry-run.
     term.key("2");
     keys += 1;
-    term.wait_for(r"Quick fix: add --kubelet-insecure-tls", Duration::from_secs(10));
+    term.wait_for(
+        r"Quick fix: add --kubelet-insecure-tls",
+        Duration::from_secs(10),
+    );
     term.key("Enter");
     keys += 1;
     term.wait_for(r"\+ --kubelet-insecure-tls", Duration::from_secs(10));
     term.wait_for(r"dry-run: passed", Duration::from_secs(30));
     let screen = term.screen();
-    assert!(screen.contains("man-in-the-middle"), "the MITM warning is shown:\n{screen}");
+    assert!(
+        screen.contains("man-in-the-middle"),
+        "the MITM warning is shown:\n{screen}"
+    );
 
     // Confirm: the rollout runs and the verification table fills with every node.
     term.key("y");
@@ -83,12 +107,27 @@ async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
     let screen = term.wait_for(r"Verified: node metrics are back", Duration::from_secs(180));
     let took = started.elapsed();
     for node in NODES {
-        let row = screen.lines().find(|l| l.contains(node) && l.contains('m') && l.contains("Mi"));
-        assert!(row.is_some_and(|r| !r.contains("<missing>")), "{node} has values:\n{screen}");
+        let row = screen
+            .lines()
+            .find(|l| l.contains(node) && l.contains('m') && l.contains("Mi"));
+        assert!(
+            row.is_some_and(|r| !r.contains("<missing>")),
+            "{node} has values:\n{screen}"
+        );
     }
-    assert!(screen.contains(&format!("Node metrics: {n}/{n}", n = NODES.len())), "{screen}");
-    eprintln!("[e2e] x509 → verified top nodes in the TUI: {keys} keystrokes, {:.1}s\n{screen}", took.as_secs_f64());
+    assert!(
+        screen.contains(&format!("Node metrics: {n}/{n}", n = NODES.len())),
+        "{screen}"
+    );
+    eprintln!(
+        "[e2e] x509 → verified top nodes in the TUI: {keys} keystrokes, {:.1}s\n{screen}",
+        took.as_secs_f64()
+    );
 
     term.key("q");
-    assert_eq!(term.wait_exit(Duration::from_secs(10)), Some(0), "q quits cleanly");
+    assert_eq!(
+        term.wait_exit(Duration::from_secs(10)),
+        Some(0),
+        "q quits cleanly"
+    );
 }

@@ -25,7 +25,12 @@ fn keys_table() -> String {
 fn rules_table() -> String {
     let mut out = String::from("| rule | step | what it means |\n|---|---|---|\n");
     for r in catalog::all() {
-        out.push_str(&format!("| {} | {} | {} |\n", r.id, r.step.number(), r.title(Lang::En)));
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            r.id,
+            r.step.number(),
+            r.title(Lang::En)
+        ));
     }
     out
 }
@@ -44,7 +49,9 @@ fn check_section(readme: &mut String, name: &str, expected: &str) -> Result<(), 
         readme.replace_range(b + begin.len()..e, expected);
         return Ok(());
     }
-    Err(format!("README section `{name}` is out of date; expected:\n{expected}"))
+    Err(format!(
+        "README section `{name}` is out of date; expected:\n{expected}"
+    ))
 }
 
 #[test]

@@ -9,7 +9,7 @@ use futures::{AsyncBufReadExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{ListParams, LogParams};
 use kube::{Api, Client};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -106,42 +106,52 @@ impl Resume {
 }
 
 /// Follow the logs of every pod matching `target` until `tx` is closed.
+///
+/// A follower whose pod left the list (deleted, or terminating) is stopped here too: some log
+/// streams stay open after their pod is gone, and we must not keep showing a dead pod.
 pub async fn follow(client: Client, target: LogTarget, tx: mpsc::Sender<LogEvent>) {
     let pods: Api<Pod> = Api::namespaced(client, &target.namespace);
-    let mut following: BTreeSet<String> = BTreeSet::new();
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<String>();
+    let mut following: BTreeMap<String, tokio::task::JoinHandle<()>> = BTreeMap::new();
     loop {
         if tx.is_closed() {
-            return;
+            break;
         }
-        while let Ok(pod) = done_rx.try_recv() {
-            following.remove(&pod);
-        }
+        following.retain(|_, task| !task.is_finished());
         match pods
             .list(&ListParams::default().labels(&target.selector))
             .await
         {
             Ok(list) => {
-                for pod in list
+                let live: BTreeSet<String> = list
                     .items
                     .iter()
                     .filter(|p| has_started(p, &target.container))
-                {
-                    let name = pod.metadata.name.clone().unwrap_or_default();
-                    if following.insert(name.clone()) {
-                        let (pods, target, tx, done) =
-                            (pods.clone(), target.clone(), tx.clone(), done_tx.clone());
-                        tokio::spawn(async move {
-                            let reason = follow_pod(&pods, &target, &name, &tx).await;
-                            let _ = tx
-                                .send(LogEvent::Detached {
-                                    pod: name.clone(),
-                                    reason,
-                                })
-                                .await;
-                            let _ = done.send(name);
-                        });
+                    .filter_map(|p| p.metadata.name.clone())
+                    .collect();
+                for (pod, task) in std::mem::take(&mut following) {
+                    if live.contains(&pod) {
+                        following.insert(pod, task);
+                    } else {
+                        task.abort();
+                        let _ = tx
+                            .send(LogEvent::Detached {
+                                pod,
+                                reason: "pod gone".into(),
+                            })
+                            .await;
                     }
+                }
+                for name in live {
+                    if following.contains_key(&name) {
+                        continue;
+                    }
+                    let (pods, target, tx) = (pods.clone(), target.clone(), tx.clone());
+                    let pod = name.clone();
+                    let task = tokio::spawn(async move {
+                        let reason = follow_pod(&pods, &target, &pod, &tx).await;
+                        let _ = tx.send(LogEvent::Detached { pod, reason }).await;
+                    });
+                    following.insert(name, task);
                 }
             }
             Err(e) => {
@@ -153,11 +163,14 @@ pub async fn follow(client: Client, target: LogTarget, tx: mpsc::Sender<LogEvent
                     .await
                     .is_err()
                 {
-                    return;
+                    break;
                 }
             }
         }
         tokio::time::sleep(POD_POLL).await;
+    }
+    for task in following.into_values() {
+        task.abort();
     }
 }
 

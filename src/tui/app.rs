@@ -66,7 +66,9 @@ pub enum DryRun {
     /// Not sent, and why (read-only, not permitted, invalid flags).
     NotSent,
     Running,
-    Passed { server_list: Option<Vec<String>> },
+    Passed {
+        server_list: Option<Vec<String>>,
+    },
     Failed(String),
 }
 
@@ -194,7 +196,10 @@ impl App {
                 Vec::new()
             }
             Msg::Tick(now) => self.on_tick(now),
-            Msg::Snapshot { generation, snapshot } => self.on_snapshot(generation, *snapshot),
+            Msg::Snapshot {
+                generation,
+                snapshot,
+            } => self.on_snapshot(generation, *snapshot),
             Msg::Log(event) => {
                 self.on_log(event);
                 Vec::new()
@@ -203,7 +208,10 @@ impl App {
             Msg::Applied { id, result } => self.on_applied(id, result),
             Msg::Saved(result) => {
                 self.status = Some(match result {
-                    Ok(path) => (Severity::Info, format!("{} {}", t::SAVED.get(self.lang()), path.display())),
+                    Ok(path) => (
+                        Severity::Info,
+                        format!("{} {}", t::SAVED.get(self.lang()), path.display()),
+                    ),
                     Err(e) => (Severity::Error, e),
                 });
                 Vec::new()
@@ -239,7 +247,8 @@ impl App {
                     self.logs.set_search(query);
                     let height = self.log_height();
                     if !self.logs.jump(true, height) && self.logs.search().is_some() {
-                        self.status = Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
+                        self.status =
+                            Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
                     }
                 }
                 KeyCode::Esc => self.search_input = None,
@@ -280,10 +289,16 @@ impl App {
             }
             Action::Up | Action::Down if self.dialog.is_some() => {
                 if let Some(d) = self.dialog.as_mut() {
-                    d.scroll = if action == Action::Up { d.scroll.saturating_sub(1) } else { d.scroll + 1 };
+                    d.scroll = if action == Action::Up {
+                        d.scroll.saturating_sub(1)
+                    } else {
+                        d.scroll + 1
+                    };
                 }
             }
-            Action::Up if self.focus == Focus::Steps => self.selected = self.selected.saturating_sub(1),
+            Action::Up if self.focus == Focus::Steps => {
+                self.selected = self.selected.saturating_sub(1)
+            }
             Action::Down if self.focus == Focus::Steps => {
                 let n = self.fix_items().len();
                 self.selected = (self.selected + 1).min(n.saturating_sub(1));
@@ -314,7 +329,12 @@ impl App {
             Action::Restart => return self.open(Request::Fix(FixId::RolloutRestart)),
             Action::Undo => match self.history.last() {
                 Some(last) => return self.open(Request::Undo(Box::new(last.plan.clone()))),
-                None => self.status = Some((Severity::Info, t::NOTHING_TO_UNDO.get(self.lang()).to_string())),
+                None => {
+                    self.status = Some((
+                        Severity::Info,
+                        t::NOTHING_TO_UNDO.get(self.lang()).to_string(),
+                    ))
+                }
             },
             Action::EditArgs => self.open_editor(),
         }
@@ -342,15 +362,23 @@ impl App {
         self.generation += 1;
         self.loading = true;
         self.last_fetch = Some(self.now);
-        vec![Effect::FetchSnapshot { generation: self.generation }]
+        vec![Effect::FetchSnapshot {
+            generation: self.generation,
+        }]
     }
 
     fn on_tick(&mut self, now: Timestamp) -> Vec<Effect> {
         self.now = now;
         self.frame = self.frame.wrapping_add(1);
-        let since_fetch = self.last_fetch.map(|t| now.duration_since(t).unsigned_abs()).unwrap_or(Duration::MAX);
+        let since_fetch = self
+            .last_fetch
+            .map(|t| now.duration_since(t).unsigned_abs())
+            .unwrap_or(Duration::MAX);
         let verifying = self.verify.as_ref().is_some_and(|v| {
-            matches!(v.phase, VerifyPhase::RollingOut(_) | VerifyPhase::WaitingForMetrics)
+            matches!(
+                v.phase,
+                VerifyPhase::RollingOut(_) | VerifyPhase::WaitingForMetrics
+            )
         });
         if let Some(v) = self.verify.as_mut()
             && verifying
@@ -374,7 +402,8 @@ impl App {
         self.cluster = snap.cluster.clone();
         for log in snap.logs.iter().filter(|l| l.previous) {
             let pod: Arc<str> = Arc::from(log.pod.as_str());
-            self.logs.replace_previous(&pod, log.text.lines().map(split_timestamp).collect());
+            self.logs
+                .replace_previous(&pod, log.text.lines().map(split_timestamp).collect());
         }
         let mut fx = Vec::new();
         if !self.logs_started
@@ -397,11 +426,15 @@ impl App {
     }
 
     fn update_verify(&mut self) {
-        let (Some(v), Some(snap)) = (self.verify.as_mut(), self.snapshot.as_ref()) else { return };
+        let (Some(v), Some(snap)) = (self.verify.as_mut(), self.snapshot.as_ref()) else {
+            return;
+        };
         if matches!(v.phase, VerifyPhase::Done | VerifyPhase::TimedOut) {
             return;
         }
-        let Some(deployment) = snap.deployment.as_ref() else { return };
+        let Some(deployment) = snap.deployment.as_ref() else {
+            return;
+        };
         let rollout = rollout_status(deployment);
         v.phase = match rollout.phase {
             RolloutPhase::Failed => VerifyPhase::Failed(rollout.message),
@@ -421,12 +454,18 @@ impl App {
             }
             LogEvent::Attached { pod } => {
                 let arc: Arc<str> = Arc::from(pod.as_str());
-                self.logs.push_marker(&arc, format!("── {} {pod} ──", t::ATTACHED.get(self.lang())));
+                self.logs.push_marker(
+                    &arc,
+                    format!("── {} {pod} ──", t::ATTACHED.get(self.lang())),
+                );
                 self.following_pods.insert(pod);
             }
             LogEvent::Detached { pod, reason } => {
                 let arc: Arc<str> = Arc::from(pod.as_str());
-                self.logs.push_marker(&arc, format!("── {} {pod}: {reason} ──", t::DETACHED.get(self.lang())));
+                self.logs.push_marker(
+                    &arc,
+                    format!("── {} {pod}: {reason} ──", t::DETACHED.get(self.lang())),
+                );
                 self.following_pods.remove(&pod);
             }
             LogEvent::Error(e) => self.status = Some((Severity::Warning, e)),
@@ -446,7 +485,9 @@ impl App {
                 }
             }
         }
-        if self.step == Step::RestartVerify && !items.iter().any(|(_, x)| *x == FixId::RolloutRestart) {
+        if self.step == Step::RestartVerify
+            && !items.iter().any(|(_, x)| *x == FixId::RolloutRestart)
+        {
             items.push((None, FixId::RolloutRestart));
         }
         items
@@ -455,7 +496,10 @@ impl App {
     /// Plan a change and open the dialog; the dry-run starts at once unless the change is blocked.
     fn open(&mut self, request: Request) -> Vec<Effect> {
         let Some(snap) = self.snapshot.as_ref() else {
-            self.status = Some((Severity::Info, t::STILL_LOADING.get(self.lang()).to_string()));
+            self.status = Some((
+                Severity::Info,
+                t::STILL_LOADING.get(self.lang()).to_string(),
+            ));
             return Vec::new();
         };
         let change = match plan_change(&request, snap, self.now) {
@@ -472,11 +516,23 @@ impl App {
         let dry_run = if blocked.is_some() {
             DryRun::NotSent
         } else {
-            fx.push(Effect::DryRun { id, change: change.clone() });
+            fx.push(Effect::DryRun {
+                id,
+                change: change.clone(),
+            });
             DryRun::Running
         };
         self.editor = None;
-        self.dialog = Some(Dialog { id, request, change, dry_run, blocked, applying: false, replanning: false, scroll: 0 });
+        self.dialog = Some(Dialog {
+            id,
+            request,
+            change,
+            dry_run,
+            blocked,
+            applying: false,
+            replanning: false,
+            scroll: 0,
+        });
         fx
     }
 
@@ -494,20 +550,38 @@ impl App {
         let missing = snap.missing_permissions(perm);
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|p| p.describe()).collect();
-            return Some(format!("{} {}", t::NOT_PERMITTED.get(lang), names.join("; ")));
+            return Some(format!(
+                "{} {}",
+                t::NOT_PERMITTED.get(lang),
+                names.join("; ")
+            ));
         }
         if let Change::Args(plan) = change
             && !plan.is_appliable()
         {
-            let errors: Vec<String> =
-                plan.problems.iter().filter(|p| p.is_error()).map(|p| format!("{}: {}", p.flag, p.message)).collect();
-            return Some(format!("{} {}", t::WOULD_NOT_START.get(lang), errors.join("; ")));
+            let errors: Vec<String> = plan
+                .problems
+                .iter()
+                .filter(|p| p.is_error())
+                .map(|p| format!("{}: {}", p.flag, p.message))
+                .collect();
+            return Some(format!(
+                "{} {}",
+                t::WOULD_NOT_START.get(lang),
+                errors.join("; ")
+            ));
         }
         None
     }
 
-    fn on_dry_run(&mut self, id: u64, result: Result<Option<Vec<String>>, ApplyError>) -> Vec<Effect> {
-        let Some(d) = self.dialog.as_mut().filter(|d| d.id == id) else { return Vec::new() };
+    fn on_dry_run(
+        &mut self,
+        id: u64,
+        result: Result<Option<Vec<String>>, ApplyError>,
+    ) -> Vec<Effect> {
+        let Some(d) = self.dialog.as_mut().filter(|d| d.id == id) else {
+            return Vec::new();
+        };
         d.dry_run = match result {
             Ok(server_list) => DryRun::Passed { server_list },
             Err(ApplyError::Conflict(_)) => {
@@ -530,7 +604,9 @@ impl App {
     /// The confirm key. The only place an [`Effect::Apply`] is made.
     fn confirm(&mut self) -> Vec<Effect> {
         let lang = self.lang();
-        let Some(d) = self.dialog.as_mut() else { return Vec::new() };
+        let Some(d) = self.dialog.as_mut() else {
+            return Vec::new();
+        };
         let refusal = if let Some(reason) = &d.blocked {
             Some(reason.clone())
         } else if d.applying || d.replanning {
@@ -545,11 +621,16 @@ impl App {
             return Vec::new();
         }
         d.applying = true;
-        vec![Effect::Apply { id: d.id, change: d.change.clone() }]
+        vec![Effect::Apply {
+            id: d.id,
+            change: d.change.clone(),
+        }]
     }
 
     fn on_applied(&mut self, id: u64, result: Result<(), ApplyError>) -> Vec<Effect> {
-        let Some(d) = self.dialog.as_mut().filter(|d| d.id == id) else { return Vec::new() };
+        let Some(d) = self.dialog.as_mut().filter(|d| d.id == id) else {
+            return Vec::new();
+        };
         match result {
             Err(ApplyError::Conflict(_)) => {
                 d.applying = false;
@@ -563,13 +644,18 @@ impl App {
                 Vec::new()
             }
             Ok(()) => {
-                let Some(d) = self.dialog.take() else { return Vec::new() };
+                let Some(d) = self.dialog.take() else {
+                    return Vec::new();
+                };
                 let sentence = match &d.change {
                     Change::Args(p) => p.sentence.clone(),
                     Change::Restart(p) => p.sentence.clone(),
                     Change::ApproveCsrs(p) => p.sentence.clone(),
                 };
-                self.status = Some((Severity::Info, format!("{} {sentence}", t::APPLIED.get(self.lang()))));
+                self.status = Some((
+                    Severity::Info,
+                    format!("{} {sentence}", t::APPLIED.get(self.lang())),
+                ));
                 match (&d.request, &d.change) {
                     (Request::Undo(_), _) => {
                         self.history.pop();
@@ -578,7 +664,10 @@ impl App {
                     _ => {}
                 }
                 if !matches!(d.change, Change::ApproveCsrs(_)) {
-                    self.verify = Some(Verify { since: self.now, phase: VerifyPhase::RollingOut(String::new()) });
+                    self.verify = Some(Verify {
+                        since: self.now,
+                        phase: VerifyPhase::RollingOut(String::new()),
+                    });
                     self.step = Step::RestartVerify;
                     self.selected = 0;
                 }
@@ -596,13 +685,17 @@ impl App {
             self.status = Some((Severity::Info, t::STILL_LOADING.get(lang).to_string()));
             return;
         };
-        let (Some(install), Some(deployment)) = (snap.install.as_ref(), snap.deployment.as_ref()) else {
+        let (Some(install), Some(deployment)) = (snap.install.as_ref(), snap.deployment.as_ref())
+        else {
             self.status = Some((Severity::Warning, t::NO_INSTALL.get(lang).to_string()));
             return;
         };
         match planner::editable_flags(install, deployment) {
             Ok((_, list)) => {
-                let mut editor = Editor { area: TextArea::new(list), problems: Vec::new() };
+                let mut editor = Editor {
+                    area: TextArea::new(list),
+                    problems: Vec::new(),
+                };
                 validate_editor(&mut editor, install.version);
                 self.editor = Some(editor);
             }
@@ -611,7 +704,9 @@ impl App {
     }
 
     fn on_editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(editor) = self.editor.as_mut() else { return Vec::new() };
+        let Some(editor) = self.editor.as_mut() else {
+            return Vec::new();
+        };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc => {
@@ -619,13 +714,22 @@ impl App {
                 Vec::new()
             }
             KeyCode::Char('s') if ctrl => {
-                let args: Vec<String> =
-                    editor.area.lines().iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+                let args: Vec<String> = editor
+                    .area
+                    .lines()
+                    .iter()
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect();
                 self.open(Request::Edit(args))
             }
             _ => {
                 editor.area.input(key);
-                let version = self.snapshot.as_ref().and_then(|s| s.install.as_ref()).and_then(|i| i.version);
+                let version = self
+                    .snapshot
+                    .as_ref()
+                    .and_then(|s| s.install.as_ref())
+                    .and_then(|i| i.version);
                 validate_editor(editor, version);
                 Vec::new()
             }
@@ -637,14 +741,29 @@ impl App {
     fn save_logs(&mut self) -> Vec<Effect> {
         let stamp = self.now.strftime("%Y%m%dT%H%M%SZ").to_string();
         let path = std::path::PathBuf::from(format!("mstui-logs-{stamp}.log"));
-        vec![Effect::SaveLogs { path, text: self.logs.export() }]
+        vec![Effect::SaveLogs {
+            path,
+            text: self.logs.export(),
+        }]
     }
 
     /// Overall status of a runbook step, derived from the findings.
     pub fn step_status(&self, step: Step) -> StepStatus {
-        let Some(snap) = self.snapshot.as_ref() else { return StepStatus::Checking };
-        let worst = self.findings.iter().filter(|f| f.step == step).map(|f| f.severity).max();
-        if step == Step::Logs && snap.failure("get", "pods/log").is_some_and(|f| f.is_forbidden()) && worst.is_none() {
+        let Some(snap) = self.snapshot.as_ref() else {
+            return StepStatus::Checking;
+        };
+        let worst = self
+            .findings
+            .iter()
+            .filter(|f| f.step == step)
+            .map(|f| f.severity)
+            .max();
+        if step == Step::Logs
+            && snap
+                .failure("get", "pods/log")
+                .is_some_and(|f| f.is_forbidden())
+            && worst.is_none()
+        {
             return StepStatus::NotPermitted;
         }
         match worst {
@@ -656,16 +775,32 @@ impl App {
 }
 
 fn validate_editor(editor: &mut Editor, version: Option<crate::install::Version>) {
-    let args: Vec<String> =
-        editor.area.lines().iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let args: Vec<String> = editor
+        .area
+        .lines()
+        .iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     editor.problems = Flags::parse(&args, version).validate();
 }
 
 /// Where to stream logs from, once the install is known.
 fn log_target(snap: &Snapshot) -> Option<LogTarget> {
     let install = snap.install.as_ref()?;
-    let selector = snap.deployment.as_ref()?.spec.as_ref()?.selector.match_labels.as_ref()?;
-    let selector = selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+    let selector = snap
+        .deployment
+        .as_ref()?
+        .spec
+        .as_ref()?
+        .selector
+        .match_labels
+        .as_ref()?;
+    let selector = selector
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
     Some(LogTarget {
         namespace: install.namespace.clone(),
         selector,
@@ -680,7 +815,10 @@ pub fn metrics_back(snap: &Snapshot) -> bool {
         .apiservice
         .as_ref()
         .and_then(|a| a.status.as_ref()?.conditions.as_ref())
-        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Available" && c.status == "True"));
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c.type_ == "Available" && c.status == "True")
+        });
     available && crate::report::coverage(snap).is_some_and(|(n, m)| m > 0 && n == m)
 }
 
@@ -691,15 +829,21 @@ pub fn plan_change(request: &Request, snap: &Snapshot, now: Timestamp) -> Result
         _ => return Err("no metrics-server Deployment found to change".into()),
     };
     match request {
-        Request::Fix(FixId::RolloutRestart) => Ok(Change::Restart(planner::plan_restart(install, deployment, now))),
+        Request::Fix(FixId::RolloutRestart) => Ok(Change::Restart(planner::plan_restart(
+            install, deployment, now,
+        ))),
         Request::Fix(FixId::ApproveKubeletCsrs) => planner::plan_approve_csrs(&snap.kubelet_csrs)
             .map(Change::ApproveCsrs)
             .ok_or_else(|| "no pending kubelet-serving CSRs to approve".to_string()),
-        Request::Fix(fix) => planner::plan(*fix, install, deployment).map(Change::Args).map_err(|e| e.to_string()),
-        Request::Edit(args) => {
-            planner::plan_edit(install, deployment, args.clone()).map(Change::Args).map_err(|e| e.to_string())
-        }
-        Request::Undo(previous) => planner::plan_undo(previous, deployment).map(Change::Args).map_err(|e| e.to_string()),
+        Request::Fix(fix) => planner::plan(*fix, install, deployment)
+            .map(Change::Args)
+            .map_err(|e| e.to_string()),
+        Request::Edit(args) => planner::plan_edit(install, deployment, args.clone())
+            .map(Change::Args)
+            .map_err(|e| e.to_string()),
+        Request::Undo(previous) => planner::plan_undo(previous, deployment)
+            .map(Change::Args)
+            .map_err(|e| e.to_string()),
     }
 }
 

@@ -111,9 +111,22 @@ impl LogBuffer {
     /// Note an event of the stream itself (a pod attached or detached) between the log lines,
     /// so a rollout's switch to the new pod is visible.
     pub fn push_marker(&mut self, pod: &Arc<str>, text: String) {
-        self.push(pod, TimedLine { timestamp: None, text }, false);
+        self.push(
+            pod,
+            TimedLine {
+                timestamp: None,
+                text,
+            },
+            false,
+        );
         if let Some(last) = self.lines.back_mut() {
-            last.class = Classified { level: crate::logs::Level::Unknown, rule: None, severity: None, spans: Vec::new(), fields: Default::default() };
+            last.class = Classified {
+                level: crate::logs::Level::Unknown,
+                rule: None,
+                severity: None,
+                spans: Vec::new(),
+                fields: Default::default(),
+            };
             last.marker = true;
         }
     }
@@ -137,7 +150,9 @@ impl LogBuffer {
 
     /// Whether the line matches the search (case-insensitive).
     pub fn is_match(&self, line: &LogLine) -> bool {
-        self.search.as_deref().is_some_and(|q| line.text.to_lowercase().contains(q))
+        self.search
+            .as_deref()
+            .is_some_and(|q| line.text.to_lowercase().contains(q))
     }
 
     fn shown(&self, line: &LogLine) -> bool {
@@ -161,7 +176,11 @@ impl LogBuffer {
     /// The lines to draw in a window `height` lines tall.
     pub fn window(&self, height: usize) -> Vec<&LogLine> {
         match self.top.filter(|_| !self.follow) {
-            Some(top) => self.shown_lines().filter(|l| l.seq >= top).take(height).collect(),
+            Some(top) => self
+                .shown_lines()
+                .filter(|l| l.seq >= top)
+                .take(height)
+                .collect(),
             None => {
                 let mut tail: Vec<&LogLine> = self.shown_lines().rev().take(height).collect();
                 tail.reverse();
@@ -174,7 +193,11 @@ impl LogBuffer {
     pub fn scroll_up(&mut self, n: usize, height: usize) {
         let first = self.window(height).first().map(|l| l.seq);
         let Some(first) = first else { return };
-        let older: Vec<u64> = self.shown_lines().filter(|l| l.seq < first).map(|l| l.seq).collect();
+        let older: Vec<u64> = self
+            .shown_lines()
+            .filter(|l| l.seq < first)
+            .map(|l| l.seq)
+            .collect();
         let target = older.len().saturating_sub(n);
         self.top = Some(older.get(target).copied().unwrap_or(first));
         self.follow = false;
@@ -186,7 +209,11 @@ impl LogBuffer {
             return;
         }
         let first = self.window(height).first().map(|l| l.seq).unwrap_or(0);
-        let newer: Vec<u64> = self.shown_lines().filter(|l| l.seq > first).map(|l| l.seq).collect();
+        let newer: Vec<u64> = self
+            .shown_lines()
+            .filter(|l| l.seq > first)
+            .map(|l| l.seq)
+            .collect();
         let remaining_below = newer.len().saturating_sub(n);
         if remaining_below < height {
             self.bottom();
@@ -221,8 +248,14 @@ impl LogBuffer {
         if self.search.is_none() {
             return false;
         }
-        let matches: Vec<u64> = self.shown_lines().filter(|l| self.is_match(l)).map(|l| l.seq).collect();
-        let from = self.cursor.or_else(|| self.window(height).last().map(|l| l.seq));
+        let matches: Vec<u64> = self
+            .shown_lines()
+            .filter(|l| self.is_match(l))
+            .map(|l| l.seq)
+            .collect();
+        let from = self
+            .cursor
+            .or_else(|| self.window(height).last().map(|l| l.seq));
         let next = match (forward, from) {
             (true, Some(c)) => matches.iter().find(|s| **s > c).or(matches.first()),
             (false, Some(c)) => matches.iter().rev().find(|s| **s < c).or(matches.last()),
@@ -232,7 +265,11 @@ impl LogBuffer {
         let Some(&seq) = next else { return false };
         self.cursor = Some(seq);
         // Centre the match: half a window of context above it.
-        let before: Vec<u64> = self.shown_lines().filter(|l| l.seq <= seq).map(|l| l.seq).collect();
+        let before: Vec<u64> = self
+            .shown_lines()
+            .filter(|l| l.seq <= seq)
+            .map(|l| l.seq)
+            .collect();
         let start = before.len().saturating_sub(height / 2 + 1);
         self.top = before.get(start).copied();
         self.follow = false;
@@ -277,20 +314,30 @@ mod tests {
     use super::*;
 
     fn line(text: &str) -> TimedLine {
-        TimedLine { timestamp: None, text: text.into() }
+        TimedLine {
+            timestamp: None,
+            text: text.into(),
+        }
     }
 
     fn filled(n: usize, capacity: usize) -> LogBuffer {
         let pod: Arc<str> = Arc::from("ms-1");
         let mut b = LogBuffer::with_capacity(capacity);
         for i in 0..n {
-            b.push(&pod, line(&format!("I1110 10:30:00.000000 1 x.go:1] line {i}")), false);
+            b.push(
+                &pod,
+                line(&format!("I1110 10:30:00.000000 1 x.go:1] line {i}")),
+                false,
+            );
         }
         b
     }
 
     fn texts(lines: &[&LogLine]) -> Vec<String> {
-        lines.iter().map(|l| l.text.rsplit(' ').next().unwrap_or_default().to_string()).collect()
+        lines
+            .iter()
+            .map(|l| l.text.rsplit(' ').next().unwrap_or_default().to_string())
+            .collect()
     }
 
     #[test]
@@ -309,7 +356,11 @@ mod tests {
         assert_eq!(texts(&b.window(3)), ["5", "6", "7"]);
         let pod: Arc<str> = Arc::from("ms-1");
         b.push(&pod, line("I1110 10:30:00.000000 1 x.go:1] line 10"), false);
-        assert_eq!(texts(&b.window(3)), ["5", "6", "7"], "new lines do not move a paused view");
+        assert_eq!(
+            texts(&b.window(3)),
+            ["5", "6", "7"],
+            "new lines do not move a paused view"
+        );
         b.scroll_down(100, 3);
         assert!(b.follow, "scrolling past the end resumes following");
         assert_eq!(texts(&b.window(3)), ["8", "9", "10"]);
@@ -321,7 +372,10 @@ mod tests {
         b.set_search(Some("LINE 1".into()));
         assert!(b.jump(true, 5));
         let first = b.cursor.expect("cursor");
-        assert_eq!(first, 1, "first match after wrapping from the end is line 1");
+        assert_eq!(
+            first, 1,
+            "first match after wrapping from the end is line 1"
+        );
         assert_eq!(b.window(5).len(), 5, "context lines stay visible");
         assert!(b.jump(true, 5));
         assert_eq!(b.cursor, Some(10));
@@ -335,7 +389,11 @@ mod tests {
     fn filter_shows_matches_or_problem_lines() {
         let pod: Arc<str> = Arc::from("ms-1");
         let mut b = LogBuffer::default();
-        b.push(&pod, line("I1110 10:30:00.000000 1 serving.go:374] Generated self-signed cert in-memory"), false);
+        b.push(
+            &pod,
+            line("I1110 10:30:00.000000 1 serving.go:374] Generated self-signed cert in-memory"),
+            false,
+        );
         b.push(
             &pod,
             line(r#"E1110 10:30:00.123456 1 scraper.go:149] "Failed to scrape node" err="Get \"https://10.0.0.5:10250/metrics/resource\": tls: failed to verify certificate: x509: certificate signed by unknown authority" node="node-1""#),

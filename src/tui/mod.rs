@@ -51,7 +51,10 @@ async fn event_loop(
     let (mut app, start) = App::new(opts, conn.info.clone(), jiff::Timestamp::now());
     let mut runner = runner::Runner::new(conn, tx);
     let size = terminal.size()?;
-    app.update(Msg::Resize { width: size.width, height: size.height });
+    app.update(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
     for effect in start {
         runner.run(effect);
     }

@@ -12,17 +12,29 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The clock moved; drives the spinner and periodic re-checks.
     Tick(Timestamp),
     /// A snapshot finished (`generation` says which request it answers).
-    Snapshot { generation: u64, snapshot: Box<Snapshot> },
+    Snapshot {
+        generation: u64,
+        snapshot: Box<Snapshot>,
+    },
     Log(LogEvent),
     /// The server-side dry-run of change `id` ended; `Some(list)` is the args list the server
     /// would store (args changes only).
-    DryRun { id: u64, result: Result<Option<Vec<String>>, ApplyError> },
+    DryRun {
+        id: u64,
+        result: Result<Option<Vec<String>>, ApplyError>,
+    },
     /// Change `id` was applied (or refused).
-    Applied { id: u64, result: Result<(), ApplyError> },
+    Applied {
+        id: u64,
+        result: Result<(), ApplyError>,
+    },
     /// The log buffer was written to a file (or not).
     Saved(Result<PathBuf, String>),
 }
@@ -37,11 +49,22 @@ pub enum Change {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    FetchSnapshot { generation: u64 },
+    FetchSnapshot {
+        generation: u64,
+    },
     FollowLogs(LogTarget),
-    DryRun { id: u64, change: Change },
+    DryRun {
+        id: u64,
+        change: Change,
+    },
     /// Only ever emitted after the user confirmed the shown diff and the dry-run passed.
-    Apply { id: u64, change: Change },
-    SaveLogs { path: PathBuf, text: String },
+    Apply {
+        id: u64,
+        change: Change,
+    },
+    SaveLogs {
+        path: PathBuf,
+        text: String,
+    },
     Quit,
 }

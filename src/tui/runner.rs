@@ -16,7 +16,11 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(conn: Connection, tx: mpsc::Sender<Msg>) -> Runner {
-        Runner { conn, tx, logs: None }
+        Runner {
+            conn,
+            tx,
+            logs: None,
+        }
     }
 
     pub fn run(&mut self, effect: Effect) {
@@ -26,7 +30,12 @@ impl Runner {
             Effect::FetchSnapshot { generation } => {
                 tokio::spawn(async move {
                     let snap = snapshot(&conn, jiff::Timestamp::now()).await;
-                    let _ = tx.send(Msg::Snapshot { generation, snapshot: Box::new(snap) }).await;
+                    let _ = tx
+                        .send(Msg::Snapshot {
+                            generation,
+                            snapshot: Box::new(snap),
+                        })
+                        .await;
                 });
             }
             Effect::FollowLogs(target) => {
@@ -75,14 +84,22 @@ impl Runner {
 }
 
 /// Send a change; for args changes, return the list the server stored (or would store).
-async fn send(conn: &Connection, change: &Change, dry_run: bool) -> Result<Option<Vec<String>>, ApplyError> {
+async fn send(
+    conn: &Connection,
+    change: &Change,
+    dry_run: bool,
+) -> Result<Option<Vec<String>>, ApplyError> {
     let client = &conn.client;
     match change {
         Change::Args(plan) => {
             let d = apply::send_fix(client, plan, dry_run).await?;
             Ok(apply::stored_list(plan, &d))
         }
-        Change::Restart(plan) => apply::send_restart(client, plan, dry_run).await.map(|_| None),
-        Change::ApproveCsrs(plan) => apply::send_csr_approvals(client, plan, dry_run).await.map(|_| None),
+        Change::Restart(plan) => apply::send_restart(client, plan, dry_run)
+            .await
+            .map(|_| None),
+        Change::ApproveCsrs(plan) => apply::send_csr_approvals(client, plan, dry_run)
+            .await
+            .map(|_| None),
     }
 }

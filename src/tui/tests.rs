@@ -24,10 +24,23 @@ fn code(c: KeyCode) -> Msg {
 
 fn app_with(snap: Snapshot, opts: Options) -> App {
     let (mut app, fx) = App::new(opts, snap.cluster.clone(), sample::now());
-    assert_eq!(fx, vec![Effect::FetchSnapshot { generation: 1 }], "starts by reading the cluster");
-    app.update(Msg::Resize { width: 100, height: 30 });
-    let fx = app.update(Msg::Snapshot { generation: 1, snapshot: Box::new(snap) });
-    assert!(fx.iter().all(|e| matches!(e, Effect::FollowLogs(_))), "only starts log streaming: {fx:?}");
+    assert_eq!(
+        fx,
+        vec![Effect::FetchSnapshot { generation: 1 }],
+        "starts by reading the cluster"
+    );
+    app.update(Msg::Resize {
+        width: 100,
+        height: 30,
+    });
+    let fx = app.update(Msg::Snapshot {
+        generation: 1,
+        snapshot: Box::new(snap),
+    });
+    assert!(
+        fx.iter().all(|e| matches!(e, Effect::FollowLogs(_))),
+        "only starts log streaming: {fx:?}"
+    );
     app
 }
 
@@ -47,9 +60,14 @@ fn open_quick_fix(app: &mut App) -> u64 {
         [Effect::DryRun { id, change }] => (*id, change.clone()),
         other => panic!("expected one dry-run effect, got {other:?}"),
     };
-    let Change::Args(plan) = change else { panic!("an args change") };
+    let Change::Args(plan) = change else {
+        panic!("an args change")
+    };
     assert!(plan.after.iter().any(|a| a == "--kubelet-insecure-tls"));
-    app.update(Msg::DryRun { id, result: Ok(Some(plan.after.clone())) });
+    app.update(Msg::DryRun {
+        id,
+        result: Ok(Some(plan.after.clone())),
+    });
     id
 }
 
@@ -58,7 +76,16 @@ fn apply_only_after_explicit_confirm() {
     let mut app = x509_app();
     let id = open_quick_fix(&mut app);
     // No other key applies: navigation, refresh, undo, restart, help, enter.
-    for m in [key('j'), key('k'), code(KeyCode::Enter), key('r'), key('u'), key('R'), key('e'), code(KeyCode::Tab)] {
+    for m in [
+        key('j'),
+        key('k'),
+        code(KeyCode::Enter),
+        key('r'),
+        key('u'),
+        key('R'),
+        key('e'),
+        code(KeyCode::Tab),
+    ] {
         assert!(!applies(&app.update(m)), "only y applies");
     }
     let fx = app.update(key('y'));
@@ -72,10 +99,18 @@ fn confirm_is_refused_until_the_dry_run_passed() {
     let mut app = x509_app();
     app.update(key('2'));
     let fx = app.update(code(KeyCode::Enter));
-    let Some(Effect::DryRun { id, .. }) = fx.first() else { panic!("dry-run first") };
+    let Some(Effect::DryRun { id, .. }) = fx.first() else {
+        panic!("dry-run first")
+    };
     assert!(!applies(&app.update(key('y'))), "dry-run still running");
-    app.update(Msg::DryRun { id: *id, result: Err(ApplyError::Invalid("admission webhook said no".into())) });
-    assert!(matches!(app.dialog.as_ref().map(|d| &d.dry_run), Some(DryRun::Failed(_))));
+    app.update(Msg::DryRun {
+        id: *id,
+        result: Err(ApplyError::Invalid("admission webhook said no".into())),
+    });
+    assert!(matches!(
+        app.dialog.as_ref().map(|d| &d.dry_run),
+        Some(DryRun::Failed(_))
+    ));
     assert!(!applies(&app.update(key('y'))), "failed dry-run");
     assert!(app.status.is_some(), "the refusal is explained");
 }
@@ -86,17 +121,33 @@ fn cancel_closes_without_effects() {
     open_quick_fix(&mut app);
     assert!(app.update(key('n')).is_empty());
     assert!(app.dialog.is_none());
-    assert!(!applies(&app.update(key('y'))), "y outside a dialog does nothing");
+    assert!(
+        !applies(&app.update(key('y'))),
+        "y outside a dialog does nothing"
+    );
 }
 
 #[test]
 fn read_only_never_sends_anything() {
-    let mut app = app_with(sample::x509(), Options { lang: Lang::En, read_only: true });
+    let mut app = app_with(
+        sample::x509(),
+        Options {
+            lang: Lang::En,
+            read_only: true,
+        },
+    );
     app.update(key('2'));
     let fx = app.update(code(KeyCode::Enter));
-    assert!(fx.is_empty(), "not even a dry-run in read-only mode: {fx:?}");
+    assert!(
+        fx.is_empty(),
+        "not even a dry-run in read-only mode: {fx:?}"
+    );
     let d = app.dialog.as_ref().expect("the plan is still shown");
-    assert!(d.blocked.as_deref().is_some_and(|r| r.contains("--read-only")));
+    assert!(
+        d.blocked
+            .as_deref()
+            .is_some_and(|r| r.contains("--read-only"))
+    );
     assert!(!applies(&app.update(key('y'))));
 }
 
@@ -116,8 +167,15 @@ fn missing_permission_blocks_before_any_request_and_names_it() {
     let mut app = app_with(snap, Options::default());
     app.update(key('2'));
     assert!(app.update(code(KeyCode::Enter)).is_empty());
-    let reason = app.dialog.as_ref().and_then(|d| d.blocked.clone()).expect("blocked");
-    assert!(reason.contains("patch deployments.apps -n kube-system"), "{reason}");
+    let reason = app
+        .dialog
+        .as_ref()
+        .and_then(|d| d.blocked.clone())
+        .expect("blocked");
+    assert!(
+        reason.contains("patch deployments.apps -n kube-system"),
+        "{reason}"
+    );
     assert!(!applies(&app.update(key('y'))));
 }
 
@@ -126,7 +184,10 @@ fn conflict_replans_and_shows_the_new_diff_instead_of_overwriting() {
     let mut app = x509_app();
     let id = open_quick_fix(&mut app);
     app.update(key('y'));
-    let fx = app.update(Msg::Applied { id, result: Err(ApplyError::Conflict("the object has been modified".into())) });
+    let fx = app.update(Msg::Applied {
+        id,
+        result: Err(ApplyError::Conflict("the object has been modified".into())),
+    });
     let generation = match fx.as_slice() {
         [Effect::FetchSnapshot { generation }] => *generation,
         other => panic!("expected a re-read, got {other:?}"),
@@ -136,11 +197,21 @@ fn conflict_replans_and_shows_the_new_diff_instead_of_overwriting() {
     let mut snap = sample::x509();
     let d = snap.deployment.as_mut().expect("deployment");
     d.metadata.resource_version = Some("999".into());
-    let fx = app.update(Msg::Snapshot { generation, snapshot: Box::new(snap) });
-    let Some(Effect::DryRun { change: Change::Args(plan), .. }) = fx.iter().find(|e| matches!(e, Effect::DryRun { .. })) else {
+    let fx = app.update(Msg::Snapshot {
+        generation,
+        snapshot: Box::new(snap),
+    });
+    let Some(Effect::DryRun {
+        change: Change::Args(plan),
+        ..
+    }) = fx.iter().find(|e| matches!(e, Effect::DryRun { .. }))
+    else {
         panic!("a fresh dry-run of the re-made plan: {fx:?}")
     };
-    assert_eq!(plan.resource_version, "999", "planned against the new version");
+    assert_eq!(
+        plan.resource_version, "999",
+        "planned against the new version"
+    );
     assert!(!app.dialog.as_ref().expect("dialog").applying);
 }
 
@@ -152,20 +223,43 @@ fn applied_change_moves_to_verify_and_undo_restores() {
     let fx = app.update(Msg::Applied { id, result: Ok(()) });
     assert!(matches!(fx.as_slice(), [Effect::FetchSnapshot { .. }]));
     assert_eq!(app.step, crate::diagnose::Step::RestartVerify);
-    assert!(matches!(app.verify.as_ref().map(|v| &v.phase), Some(VerifyPhase::RollingOut(_))));
+    assert!(matches!(
+        app.verify.as_ref().map(|v| &v.phase),
+        Some(VerifyPhase::RollingOut(_))
+    ));
     assert_eq!(app.history.len(), 1);
     // The next snapshot shows the applied args.
     let mut snap = sample::x509();
     let applied = app.history[0].plan.after.clone();
-    if let Some(c) = snap.deployment.as_mut().and_then(|d| d.spec.as_mut()?.template.spec.as_mut()?.containers.first_mut()) {
+    if let Some(c) = snap.deployment.as_mut().and_then(|d| {
+        d.spec
+            .as_mut()?
+            .template
+            .spec
+            .as_mut()?
+            .containers
+            .first_mut()
+    }) {
         c.args = Some(applied);
     }
     let generation = app.generation;
-    app.update(Msg::Snapshot { generation, snapshot: Box::new(snap) });
+    app.update(Msg::Snapshot {
+        generation,
+        snapshot: Box::new(snap),
+    });
     let fx = app.update(key('u'));
-    let Some(Effect::DryRun { change: Change::Args(undo), .. }) = fx.first() else { panic!("undo plans a change: {fx:?}") };
+    let Some(Effect::DryRun {
+        change: Change::Args(undo),
+        ..
+    }) = fx.first()
+    else {
+        panic!("undo plans a change: {fx:?}")
+    };
     let original = app.history[0].plan.before.clone();
-    assert_eq!(undo.after, original, "undo restores the exact previous args");
+    assert_eq!(
+        undo.after, original,
+        "undo restores the exact previous args"
+    );
 }
 
 #[test]
@@ -175,8 +269,14 @@ fn healthy_snapshot_finishes_verification() {
     app.update(key('y'));
     app.update(Msg::Applied { id, result: Ok(()) });
     let generation = app.generation;
-    app.update(Msg::Snapshot { generation, snapshot: Box::new(sample::healthy()) });
-    assert_eq!(app.verify.as_ref().map(|v| v.phase.clone()), Some(VerifyPhase::Done));
+    app.update(Msg::Snapshot {
+        generation,
+        snapshot: Box::new(sample::healthy()),
+    });
+    assert_eq!(
+        app.verify.as_ref().map(|v| v.phase.clone()),
+        Some(VerifyPhase::Done)
+    );
 }
 
 #[test]
@@ -184,8 +284,14 @@ fn stale_snapshots_are_ignored() {
     let mut app = x509_app();
     app.update(key('R'));
     let newest = app.generation;
-    app.update(Msg::Snapshot { generation: newest - 1, snapshot: Box::new(sample::healthy()) });
-    assert!(!app.findings.is_empty(), "an older answer does not replace the x509 diagnosis");
+    app.update(Msg::Snapshot {
+        generation: newest - 1,
+        snapshot: Box::new(sample::healthy()),
+    });
+    assert!(
+        !app.findings.is_empty(),
+        "an older answer does not replace the x509 diagnosis"
+    );
 }
 
 #[test]
@@ -212,18 +318,34 @@ fn search_keys_type_into_the_prompt_not_the_keymap() {
 
 fn screen(app: &App, width: u16, height: u16, color: bool) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|f| ui::render(app, f, Theme::new(color))).expect("draw");
+    terminal
+        .draw(|f| ui::render(app, f, Theme::new(color)))
+        .expect("draw");
     terminal
 }
 
 fn x509_with_logs(lang: Lang) -> App {
-    let mut app = app_with(sample::x509(), Options { lang, read_only: false });
+    let mut app = app_with(
+        sample::x509(),
+        Options {
+            lang,
+            read_only: false,
+        },
+    );
     let lines = sample::logs::x509_unknown_authority()
         .lines()
-        .map(|l| TimedLine { timestamp: None, text: l.to_string() })
+        .map(|l| TimedLine {
+            timestamp: None,
+            text: l.to_string(),
+        })
         .collect();
-    app.update(Msg::Log(LogEvent::Attached { pod: sample::POD.into() }));
-    app.update(Msg::Log(LogEvent::Lines { pod: sample::POD.into(), lines }));
+    app.update(Msg::Log(LogEvent::Attached {
+        pod: sample::POD.into(),
+    }));
+    app.update(Msg::Log(LogEvent::Lines {
+        pod: sample::POD.into(),
+        lines,
+    }));
     app
 }
 
@@ -269,7 +391,13 @@ fn screen_fix_dialog_with_diff_and_dry_run() {
 
 #[test]
 fn screen_read_only_dialog() {
-    let mut app = app_with(sample::x509(), Options { lang: Lang::En, read_only: true });
+    let mut app = app_with(
+        sample::x509(),
+        Options {
+            lang: Lang::En,
+            read_only: true,
+        },
+    );
     app.update(key('2'));
     app.update(code(KeyCode::Enter));
     insta::assert_snapshot!(screen(&app, 100, 30, false).backend());
@@ -286,7 +414,12 @@ fn screen_args_editor_with_validation_error() {
         app.update(key(c));
     }
     let problems = &app.editor.as_ref().expect("editor").problems;
-    assert!(problems.iter().any(|p| p.flag.contains("metric-resolution")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.flag.contains("metric-resolution")),
+        "{problems:?}"
+    );
     insta::assert_snapshot!(screen(&app, 100, 30, false).backend());
 }
 
@@ -306,8 +439,14 @@ fn screen_rollout_in_progress() {
         }
     }
     let generation = app.generation;
-    app.update(Msg::Snapshot { generation, snapshot: Box::new(snap) });
-    assert!(matches!(app.verify.as_ref().map(|v| &v.phase), Some(VerifyPhase::RollingOut(_))));
+    app.update(Msg::Snapshot {
+        generation,
+        snapshot: Box::new(snap),
+    });
+    assert!(matches!(
+        app.verify.as_ref().map(|v| &v.phase),
+        Some(VerifyPhase::RollingOut(_))
+    ));
     insta::assert_snapshot!(screen(&app, 100, 30, false).backend());
 }
 
@@ -318,7 +457,10 @@ fn screen_verification_table() {
     app.update(key('y'));
     app.update(Msg::Applied { id, result: Ok(()) });
     let generation = app.generation;
-    app.update(Msg::Snapshot { generation, snapshot: Box::new(sample::healthy()) });
+    app.update(Msg::Snapshot {
+        generation,
+        snapshot: Box::new(sample::healthy()),
+    });
     insta::assert_snapshot!(screen(&app, 100, 30, false).backend());
 }
 
@@ -343,16 +485,24 @@ fn error_signatures_are_highlighted_in_colour_and_without() {
         let theme = Theme::new(color);
         let terminal = screen(&app, 100, 30, color);
         let buffer = terminal.backend().buffer();
-        let expected = theme.span(crate::logs::SpanClass::Signature(crate::diagnose::Severity::Error));
+        let expected = theme.span(crate::logs::SpanClass::Signature(
+            crate::diagnose::Severity::Error,
+        ));
         let area = buffer.area;
         let mut found = false;
         for y in 0..area.height {
-            let row: String = (0..area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+            let row: String = (0..area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect();
             if let Some(col) = row.find("x509: certificate") {
                 let x = row[..col].chars().count() as u16;
                 let cell = &buffer[(x, y)];
                 assert_eq!(cell.fg, expected.fg.unwrap_or(cell.fg), "colour={color}");
-                assert!(cell.modifier.contains(expected.add_modifier), "colour={color}: {:?}", cell.modifier);
+                assert!(
+                    cell.modifier.contains(expected.add_modifier),
+                    "colour={color}: {:?}",
+                    cell.modifier
+                );
                 found = true;
             }
         }

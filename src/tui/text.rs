@@ -151,7 +151,10 @@ pub const STATUS_NOT_PERMITTED: Text = Text::new("not permitted", "권한 없음
 
 pub const ATTACHED: Text = Text::new("following", "로그 수신 시작:");
 pub const DETACHED: Text = Text::new("stopped following", "로그 수신 종료:");
-pub const ROOT_CAUSE_ELSEWHERE: Text = Text::new("The root cause is in step", "근본 원인은 다음 단계에 있습니다:");
+pub const ROOT_CAUSE_ELSEWHERE: Text = Text::new(
+    "The root cause is in step",
+    "근본 원인은 다음 단계에 있습니다:",
+);
 pub const PRESS: Text = Text::new("press", "누르세요:");
 pub const PICK_FIX: Text = Text::new(
     "Pick a fix below and press Enter to preview it (nothing changes until you confirm).",

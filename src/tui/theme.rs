@@ -20,11 +20,17 @@ impl Theme {
     }
 
     pub fn error(&self) -> Style {
-        self.pick(Style::new().fg(Color::Red).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+        self.pick(
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
     }
 
     pub fn warning(&self) -> Style {
-        self.pick(Style::new().fg(Color::Yellow), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Yellow),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn info(&self) -> Style {
@@ -36,11 +42,17 @@ impl Theme {
     }
 
     pub fn muted(&self) -> Style {
-        self.pick(Style::new().fg(Color::DarkGray), Style::new().add_modifier(Modifier::DIM))
+        self.pick(
+            Style::new().fg(Color::DarkGray),
+            Style::new().add_modifier(Modifier::DIM),
+        )
     }
 
     pub fn accent(&self) -> Style {
-        self.pick(Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn title(&self) -> Style {
@@ -52,11 +64,17 @@ impl Theme {
     }
 
     pub fn added(&self) -> Style {
-        self.pick(Style::new().fg(Color::Green), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Green),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     pub fn removed(&self) -> Style {
-        self.pick(Style::new().fg(Color::Red), Style::new().add_modifier(Modifier::CROSSED_OUT))
+        self.pick(
+            Style::new().fg(Color::Red),
+            Style::new().add_modifier(Modifier::CROSSED_OUT),
+        )
     }
 
     pub fn severity(&self, s: Severity) -> Style {
@@ -72,7 +90,10 @@ impl Theme {
         match class {
             SpanClass::Signature(s) => match s {
                 Severity::Error => self.pick(
-                    Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
+                    Style::new()
+                        .fg(Color::White)
+                        .bg(Color::Red)
+                        .add_modifier(Modifier::BOLD),
                     Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
                 ),
                 other => self.severity(other).add_modifier(Modifier::BOLD),
@@ -82,14 +103,23 @@ impl Theme {
             SpanClass::Level(_) => self.muted(),
             SpanClass::Timestamp | SpanClass::Source | SpanClass::Prefix => self.muted(),
             SpanClass::Key => self.pick(Style::new().fg(Color::Blue), Style::new()),
-            SpanClass::Node => self.pick(Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD)),
-            SpanClass::Address => self.pick(Style::new().fg(Color::Cyan), Style::new().add_modifier(Modifier::UNDERLINED)),
+            SpanClass::Node => self.pick(
+                Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            SpanClass::Address => self.pick(
+                Style::new().fg(Color::Cyan),
+                Style::new().add_modifier(Modifier::UNDERLINED),
+            ),
         }
     }
 
     /// A stable colour per pod, so interleaved pods are told apart.
     pub fn pod(&self, index: usize) -> Style {
         const PALETTE: [Color; 4] = [Color::Cyan, Color::Magenta, Color::Yellow, Color::Green];
-        self.pick(Style::new().fg(PALETTE[index % PALETTE.len()]), Style::new().add_modifier(Modifier::DIM))
+        self.pick(
+            Style::new().fg(PALETTE[index % PALETTE.len()]),
+            Style::new().add_modifier(Modifier::DIM),
+        )
     }
 }

@@ -30,7 +30,12 @@ fn body_split(body: Rect, step: Step) -> [Rect; 2] {
 }
 
 fn frame_split(area: Rect) -> [Rect; 3] {
-    Layout::vertical([Constraint::Length(HEADER_ROWS), Constraint::Min(6), Constraint::Length(FOOTER_ROWS)]).areas(area)
+    Layout::vertical([
+        Constraint::Length(HEADER_ROWS),
+        Constraint::Min(6),
+        Constraint::Length(FOOTER_ROWS),
+    ])
+    .areas(area)
 }
 
 /// Inner height of the log pane for a terminal of `size` (what `update` scrolls by).
@@ -107,10 +112,21 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let mut spans = vec![Span::raw(" ")];
     match snap.and_then(|s| s.install.as_ref()) {
         Some(i) => {
-            let v = i.version.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
-            spans.push(Span::raw(format!("metrics-server {}/{} {v} · {} ", i.namespace, i.deployment, i.kind.label())));
+            let v = i
+                .version
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "?".into());
+            spans.push(Span::raw(format!(
+                "metrics-server {}/{} {v} · {} ",
+                i.namespace,
+                i.deployment,
+                i.kind.label()
+            )));
         }
-        None if snap.is_some() => spans.push(Span::styled(format!("{} ", t::NOT_FOUND.get(l)), theme.error())),
+        None if snap.is_some() => spans.push(Span::styled(
+            format!("{} ", t::NOT_FOUND.get(l)),
+            theme.error(),
+        )),
         None => {}
     }
     if let Some(s) = snap {
@@ -130,7 +146,11 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     for step in Step::ALL {
         let (mark, _, style) = status_mark(app.step_status(step), theme);
         let label = format!(" {} {} {mark} ", step.number(), step_name(step).get(l));
-        let s = if step == app.step { theme.selection().patch(style) } else { style };
+        let s = if step == app.step {
+            theme.selection().patch(style)
+        } else {
+            style
+        };
         bar_spans.push(Span::styled(label, s));
         bar_spans.push(Span::raw("│"));
     }
@@ -142,7 +162,10 @@ fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
     let l = lang(app);
     let Some(snap) = app.snapshot.as_ref() else {
         let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][app.frame % 10];
-        return Line::from(Span::styled(format!(" {spinner} {}", t::LOADING.get(l)), theme.muted()));
+        return Line::from(Span::styled(
+            format!(" {spinner} {}", t::LOADING.get(l)),
+            theme.muted(),
+        ));
     };
     let coverage = match crate::report::coverage(snap) {
         Some((n, m)) => format!("{}: {n}/{m}", t::COVERAGE.get(l)),
@@ -150,7 +173,14 @@ fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
     };
     match crate::report::headline(&app.findings) {
         Some(f) if f.severity >= Severity::Warning => Line::from(vec![
-            Span::styled(format!(" {} {} ", f.id, crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300)), theme.severity(f.severity)),
+            Span::styled(
+                format!(
+                    " {} {} ",
+                    f.id,
+                    crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300)
+                ),
+                theme.severity(f.severity),
+            ),
             Span::styled(format!("· {coverage}"), theme.muted()),
         ]),
         _ => Line::from(vec![
@@ -161,18 +191,33 @@ fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
 }
 
 fn pane_block(title: String, focused: bool, theme: Theme) -> Block<'static> {
-    let style = if focused { theme.accent() } else { theme.muted() };
-    Block::bordered().title(Span::styled(title, theme.title())).border_style(style)
+    let style = if focused {
+        theme.accent()
+    } else {
+        theme.muted()
+    };
+    Block::bordered()
+        .title(Span::styled(title, theme.title()))
+        .border_style(style)
 }
 
 fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
-    let block = pane_block(format!(" {} ", step_long(app.step).get(l)), app.focus == Focus::Steps, theme);
+    let block = pane_block(
+        format!(" {} ", step_long(app.step).get(l)),
+        app.focus == Focus::Steps,
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let items = app.fix_items();
-    let fix_rows = if items.is_empty() { 0 } else { (items.len() as u16 + 1).min(inner.height / 2 + 1) };
-    let [details, fixes] = Layout::vertical([Constraint::Min(1), Constraint::Length(fix_rows)]).areas(inner);
+    let fix_rows = if items.is_empty() {
+        0
+    } else {
+        (items.len() as u16 + 1).min(inner.height / 2 + 1)
+    };
+    let [details, fixes] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(fix_rows)]).areas(inner);
 
     let mut lines: Vec<Line> = Vec::new();
     if let Some(hint) = guidance(app) {
@@ -188,16 +233,32 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     for f in here {
         let info = catalog::info(f.id);
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", severity_mark(f.severity)), theme.severity(f.severity)),
+            Span::styled(
+                format!("{} ", severity_mark(f.severity)),
+                theme.severity(f.severity),
+            ),
             Span::styled(format!("{} ", f.id), theme.title()),
-            Span::styled(crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300).into_owned(), theme.severity(f.severity)),
+            Span::styled(
+                crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300).into_owned(),
+                theme.severity(f.severity),
+            ),
         ]));
         if !f.nodes.is_empty() {
-            let nodes: Vec<String> = f.nodes.iter().map(|n| crate::logs::sanitize(n, 200).into_owned()).collect();
-            lines.push(Line::styled(format!("  {}: {}", t::NODES.get(l), nodes.join(", ")), theme.muted()));
+            let nodes: Vec<String> = f
+                .nodes
+                .iter()
+                .map(|n| crate::logs::sanitize(n, 200).into_owned())
+                .collect();
+            lines.push(Line::styled(
+                format!("  {}: {}", t::NODES.get(l), nodes.join(", ")),
+                theme.muted(),
+            ));
         }
         for e in f.evidence.iter().take(3) {
-            lines.push(Line::styled(format!("  · {}", crate::logs::sanitize(e, 400)), theme.muted()));
+            lines.push(Line::styled(
+                format!("  · {}", crate::logs::sanitize(e, 400)),
+                theme.muted(),
+            ));
         }
         lines.push(Line::raw(format!("  {}", info.explanation(l))));
     }
@@ -208,8 +269,15 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         for (i, (_, fix)) in items.iter().enumerate() {
             let selected = i == app.selected && app.focus == Focus::Steps;
             let marker = if selected { "▶ " } else { "  " };
-            let style = if selected { theme.selection() } else { Style::new() };
-            rows.push(Line::styled(format!("{marker}{}", fix_summary(*fix, l)), style));
+            let style = if selected {
+                theme.selection()
+            } else {
+                Style::new()
+            };
+            rows.push(Line::styled(
+                format!("{marker}{}", fix_summary(*fix, l)),
+                style,
+            ));
         }
         frame.render_widget(Paragraph::new(rows), fixes);
     }
@@ -219,7 +287,8 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 /// pick a fix in this one.
 fn guidance(app: &App) -> Option<String> {
     let l = lang(app);
-    let root = crate::report::headline(&app.findings).filter(|f| f.severity >= Severity::Warning)?;
+    let root =
+        crate::report::headline(&app.findings).filter(|f| f.severity >= Severity::Warning)?;
     if root.step != app.step {
         let n = root.step.number();
         return Some(format!(
@@ -249,13 +318,17 @@ pub fn fix_summary(fix: FixId, l: Lang) -> &'static str {
 fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     let l = lang(app);
     let mut out = Vec::new();
-    let Some(snap) = app.snapshot.as_ref() else { return out };
+    let Some(snap) = app.snapshot.as_ref() else {
+        return out;
+    };
     match &app.verify {
         None => out.push(Line::styled(t::NOT_STARTED.get(l), theme.muted())),
         Some(v) => {
             let (text, style) = match &v.phase {
                 VerifyPhase::RollingOut(m) => (format!("{}: {m}", t::ROLLOUT.get(l)), theme.info()),
-                VerifyPhase::WaitingForMetrics => (t::WAITING_METRICS.get(l).to_string(), theme.info()),
+                VerifyPhase::WaitingForMetrics => {
+                    (t::WAITING_METRICS.get(l).to_string(), theme.info())
+                }
                 VerifyPhase::Done => (t::VERIFIED.get(l).to_string(), theme.ok()),
                 VerifyPhase::Failed(m) => (format!("{}: {m}", t::ROLLOUT.get(l)), theme.error()),
                 VerifyPhase::TimedOut => (t::TIMED_OUT.get(l).to_string(), theme.warning()),
@@ -266,32 +339,70 @@ fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     if let Some(d) = snap.deployment.as_ref() {
         let r = crate::rollout::rollout_status(d);
         out.push(Line::styled(
-            format!("{}: {}/{} updated · {} ready · {} available", t::ROLLOUT.get(l), r.updated, r.desired, r.ready, r.available),
+            format!(
+                "{}: {}/{} updated · {} ready · {} available",
+                t::ROLLOUT.get(l),
+                r.updated,
+                r.desired,
+                r.ready,
+                r.available
+            ),
             theme.muted(),
         ));
     }
-    let available = snap
-        .apiservice
-        .as_ref()
-        .and_then(|a| a.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == "Available").cloned());
+    let available = snap.apiservice.as_ref().and_then(|a| {
+        a.status
+            .as_ref()?
+            .conditions
+            .as_ref()?
+            .iter()
+            .find(|c| c.type_ == "Available")
+            .cloned()
+    });
     if let Some(c) = available {
-        let style = if c.status == "True" { theme.ok() } else { theme.error() };
+        let style = if c.status == "True" {
+            theme.ok()
+        } else {
+            theme.error()
+        };
         let reason = c.reason.unwrap_or_default();
-        out.push(Line::styled(format!("{}: Available={} {reason}", t::APISERVICE.get(l), c.status), style));
+        out.push(Line::styled(
+            format!("{}: Available={} {reason}", t::APISERVICE.get(l), c.status),
+            style,
+        ));
     }
     if let Some(metrics) = snap.node_metrics.as_ref() {
         let table = top_nodes(&snap.nodes, metrics);
         let (n, m) = table.coverage();
-        let style = if n == m && m > 0 { theme.ok() } else { theme.warning() };
-        out.push(Line::styled(format!("{}: {n}/{m}", t::COVERAGE.get(l)), style));
+        let style = if n == m && m > 0 {
+            theme.ok()
+        } else {
+            theme.warning()
+        };
+        out.push(Line::styled(
+            format!("{}: {n}/{m}", t::COVERAGE.get(l)),
+            style,
+        ));
         for (i, row) in table.render().iter().enumerate() {
-            let text = format!("  {:<16} {:>10} {:>5} {:>13} {:>7}", row[0], row[1], row[2], row[3], row[4]);
+            let text = format!(
+                "  {:<16} {:>10} {:>5} {:>13} {:>7}",
+                row[0], row[1], row[2], row[3], row[4]
+            );
             let missing = row[1] == "<missing>";
-            let style = if i == 0 { theme.title() } else if missing { theme.error() } else { Style::new() };
+            let style = if i == 0 {
+                theme.title()
+            } else if missing {
+                theme.error()
+            } else {
+                Style::new()
+            };
             out.push(Line::styled(text, style));
         }
     } else if let Some(e) = &snap.metrics_api_error {
-        out.push(Line::styled(format!("{}: {}", t::COVERAGE.get(l), e.describe()), theme.error()));
+        out.push(Line::styled(
+            format!("{}: {}", t::COVERAGE.get(l), e.describe()),
+            theme.error(),
+        ));
     }
     let hpas: Vec<String> = snap
         .hpas
@@ -304,11 +415,18 @@ fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
                 .and_then(|cs| cs.iter().find(|c| c.type_ == "ScalingActive"))
                 .map(|c| c.status.clone())
                 .unwrap_or_else(|| "?".into());
-            format!("{}/{} ScalingActive={active}", h.metadata.namespace.as_deref().unwrap_or(""), h.metadata.name.as_deref().unwrap_or(""))
+            format!(
+                "{}/{} ScalingActive={active}",
+                h.metadata.namespace.as_deref().unwrap_or(""),
+                h.metadata.name.as_deref().unwrap_or("")
+            )
         })
         .collect();
     if !hpas.is_empty() {
-        out.push(Line::styled(format!("{}: {}", t::HPAS.get(l), hpas.join(", ")), theme.muted()));
+        out.push(Line::styled(
+            format!("{}: {}", t::HPAS.get(l), hpas.join(", ")),
+            theme.muted(),
+        ));
     }
     out.push(Line::raw(""));
     out
@@ -322,7 +440,11 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         t::LOGS_TITLE.get(l),
         app.following_pods.len(),
         t::PODS.get(l),
-        if b.follow { t::FOLLOWING.get(l) } else { t::PAUSED.get(l) }
+        if b.follow {
+            t::FOLLOWING.get(l)
+        } else {
+            t::PAUSED.get(l)
+        }
     );
     if b.dropped > 0 {
         title.push_str(&format!("· {} {} ", b.dropped, t::DROPPED.get(l)));
@@ -341,7 +463,10 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     frame.render_widget(block, area);
     let window = b.window(inner.height as usize);
     if window.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled(t::NO_LOGS.get(l), theme.muted())), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled(t::NO_LOGS.get(l), theme.muted())),
+            inner,
+        );
         return;
     }
     let pods: Vec<&str> = app.following_pods.iter().map(String::as_str).collect();
@@ -351,7 +476,10 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let mut blocks: Vec<Vec<Line>> = Vec::with_capacity(window.len());
     for line in window {
         let pod_index = pods.iter().position(|p| *p == &*line.pod).unwrap_or(0);
-        let mut spans = vec![Span::styled(format!("{} ", short_pod(&line.pod)), theme.pod(pod_index))];
+        let mut spans = vec![Span::styled(
+            format!("{} ", short_pod(&line.pod)),
+            theme.pod(pod_index),
+        )];
         if b.timestamps
             && let Some(ts) = &line.timestamp
         {
@@ -371,7 +499,11 @@ fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         } else {
             Style::new()
         };
-        let rows = if b.wrap { wrap_spans(spans, width) } else { vec![Line::from(spans)] };
+        let rows = if b.wrap {
+            wrap_spans(spans, width)
+        } else {
+            vec![Line::from(spans)]
+        };
         blocks.push(rows.into_iter().map(|r| r.style(row_style)).collect());
     }
     // Keep whole lines that fit: the newest at the bottom while following, the first at the top
@@ -430,7 +562,10 @@ fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
 
 /// The distinguishing tail of a pod name: `metrics-server-7d9f6c-abcde` → `abcde`.
 fn short_pod(pod: &str) -> &str {
-    pod.rsplit('-').next().filter(|s| !s.is_empty()).unwrap_or(pod)
+    pod.rsplit('-')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(pod)
 }
 
 fn draw_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
@@ -444,7 +579,10 @@ fn draw_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         ]);
         frame.render_widget(Paragraph::new(line), status);
     } else if let Some((sev, text)) = &app.status {
-        let line = Line::styled(format!(" {}", crate::logs::sanitize(text, 500)), theme.severity(*sev));
+        let line = Line::styled(
+            format!(" {}", crate::logs::sanitize(text, 500)),
+            theme.severity(*sev),
+        );
         frame.render_widget(Paragraph::new(line), status);
     }
     let contexts = app.contexts();
@@ -479,8 +617,14 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
     let area = centered(frame.area(), 94, 90);
     frame.render_widget(Clear, area);
     let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", t::DIALOG_TITLE.get(l)), theme.title()))
-        .title_bottom(Span::styled(format!(" {} ", t::CONFIRM_HINT.get(l)), theme.accent()))
+        .title(Span::styled(
+            format!(" {} ", t::DIALOG_TITLE.get(l)),
+            theme.title(),
+        ))
+        .title_bottom(Span::styled(
+            format!(" {} ", t::CONFIRM_HINT.get(l)),
+            theme.accent(),
+        ))
         .border_style(theme.accent());
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -492,7 +636,10 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
         Change::ApproveCsrs(p) => (p.sentence.clone(), p.warnings.clone()),
     };
     lines.push(Line::styled(sentence, theme.title()));
-    lines.push(Line::styled(format!("{} · {}", app.cluster.context, app.cluster.server), theme.muted()));
+    lines.push(Line::styled(
+        format!("{} · {}", app.cluster.context, app.cluster.server),
+        theme.muted(),
+    ));
     lines.push(Line::raw(""));
     match &d.change {
         Change::Args(p) => {
@@ -506,12 +653,18 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
                 lines.push(Line::styled(format!("{prefix}{}", dl.text), style));
             }
             for problem in &p.problems {
-                lines.push(Line::styled(format!("{} {}: {}", problem.rule, problem.flag, problem.message), theme.severity(problem.severity)));
+                lines.push(Line::styled(
+                    format!("{} {}: {}", problem.rule, problem.flag, problem.message),
+                    theme.severity(problem.severity),
+                ));
             }
         }
         Change::Restart(p) => {
             lines.push(Line::styled(t::RESTART_CHANGE.get(l), theme.title()));
-            lines.push(Line::styled(format!("+ kubectl.kubernetes.io/restartedAt: {}", p.restarted_at), theme.added()));
+            lines.push(Line::styled(
+                format!("+ kubectl.kubernetes.io/restartedAt: {}", p.restarted_at),
+                theme.added(),
+            ));
         }
         Change::ApproveCsrs(p) => {
             lines.push(Line::styled(t::CSRS.get(l), theme.title()));
@@ -519,9 +672,17 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
                 let names = c
                     .request
                     .as_ref()
-                    .map(|r| [r.dns_names.clone(), r.ip_addresses.clone()].concat().join(", "))
+                    .map(|r| {
+                        [r.dns_names.clone(), r.ip_addresses.clone()]
+                            .concat()
+                            .join(", ")
+                    })
                     .unwrap_or_default();
-                lines.push(Line::raw(format!("+ {} ({}) {names}", c.name, c.node.as_deref().unwrap_or("?"))));
+                lines.push(Line::raw(format!(
+                    "+ {} ({}) {names}",
+                    c.name,
+                    c.node.as_deref().unwrap_or("?")
+                )));
                 for concern in &c.concerns {
                     lines.push(Line::styled(format!("    ! {concern}"), theme.warning()));
                 }
@@ -533,9 +694,14 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
         DryRun::NotSent => Span::styled(t::DRY_RUN_NOT_SENT.get(l).to_string(), theme.muted()),
         DryRun::Running => Span::styled(t::DRY_RUN_RUNNING.get(l).to_string(), theme.info()),
         DryRun::Passed { .. } => Span::styled(t::DRY_RUN_PASSED.get(l).to_string(), theme.ok()),
-        DryRun::Failed(e) => Span::styled(format!("{} {e}", t::DRY_RUN_FAILED.get(l)), theme.error()),
+        DryRun::Failed(e) => {
+            Span::styled(format!("{} {e}", t::DRY_RUN_FAILED.get(l)), theme.error())
+        }
     };
-    lines.push(Line::from(vec![Span::styled(format!("{}: ", t::DRY_RUN.get(l)), theme.title()), dry]));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{}: ", t::DRY_RUN.get(l)), theme.title()),
+        dry,
+    ]));
     if d.applying {
         lines.push(Line::styled(t::APPLYING.get(l), theme.info()));
     }
@@ -549,7 +715,12 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
             lines.push(Line::styled(format!("! {w}"), theme.warning()));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((d.scroll, 0)), inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0)),
+        inner,
+    );
 }
 
 fn draw_editor(app: &App, editor: &super::app::Editor, frame: &mut Frame, theme: Theme) {
@@ -557,30 +728,52 @@ fn draw_editor(app: &App, editor: &super::app::Editor, frame: &mut Frame, theme:
     let area = centered(frame.area(), 90, 80);
     frame.render_widget(Clear, area);
     let problem_rows = (editor.problems.len() as u16).clamp(1, 6);
-    let [text_area, problems] = Layout::vertical([Constraint::Min(3), Constraint::Length(problem_rows + 2)]).areas(area);
+    let [text_area, problems] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(problem_rows + 2)]).areas(area);
     let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", t::EDITOR_TITLE.get(l)), theme.title()))
+        .title(Span::styled(
+            format!(" {} ", t::EDITOR_TITLE.get(l)),
+            theme.title(),
+        ))
         .border_style(theme.accent());
     let inner = block.inner(text_area);
     frame.render_widget(block, text_area);
     frame.render_widget(&editor.area, inner);
     let lines: Vec<Line> = if editor.problems.is_empty() {
-        vec![Line::styled(format!("✔ {}", t::EDITOR_OK.get(l)), theme.ok())]
+        vec![Line::styled(
+            format!("✔ {}", t::EDITOR_OK.get(l)),
+            theme.ok(),
+        )]
     } else {
         editor
             .problems
             .iter()
-            .map(|p| Line::styled(format!("{} {}: {}", p.rule, p.flag, p.message), theme.severity(p.severity)))
+            .map(|p| {
+                Line::styled(
+                    format!("{} {}: {}", p.rule, p.flag, p.message),
+                    theme.severity(p.severity),
+                )
+            })
             .collect()
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().border_style(theme.muted())), problems);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().border_style(theme.muted())),
+        problems,
+    );
 }
 
 fn draw_help(app: &App, frame: &mut Frame, theme: Theme) {
     let l = lang(app);
     let area = centered(frame.area(), 80, 90);
     frame.render_widget(Clear, area);
-    let block = Block::bordered().title(Span::styled(format!(" {} ", t::HELP_TITLE.get(l)), theme.title())).border_style(theme.accent());
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", t::HELP_TITLE.get(l)),
+            theme.title(),
+        ))
+        .border_style(theme.accent());
     let mut lines = Vec::new();
     for (ctx, name) in [
         (Context::Global, t::HELP_GLOBAL),
@@ -591,8 +784,16 @@ fn draw_help(app: &App, frame: &mut Frame, theme: Theme) {
     ] {
         lines.push(Line::styled(name.get(l), theme.title()));
         for (keys, what) in keymap::help_rows(ctx, l) {
-            lines.push(Line::from(vec![Span::styled(format!("  {keys:<14}"), theme.accent()), Span::raw(what)]));
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<14}"), theme.accent()),
+                Span::raw(what),
+            ]));
         }
     }
-    frame.render_widget(Paragraph::new(Text::from(lines)).block(block).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }

@@ -20,7 +20,12 @@ impl Term {
     /// Start `bin args…` in a `cols`×`rows` terminal with the given extra environment.
     pub fn spawn(bin: &str, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Term {
         let pty = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(bin);
         cmd.args(args);
@@ -55,11 +60,19 @@ impl Term {
                 }
             }
         });
-        Term { parser, writer, child, started: Instant::now() }
+        Term {
+            parser,
+            writer,
+            child,
+            started: Instant::now(),
+        }
     }
 
     pub fn screen(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     /// The vt100 screen, for cell-level checks (colours).

@@ -279,7 +279,9 @@ fn unreachable(ctx: &Ctx, mut f: Finding, failing: &[(&str, &NodeFailure)]) -> F
     }
     let elsewhere: Vec<String> = failing
         .iter()
-        .filter_map(|(n, _)| dialled_type_other_than_internal_ip(ctx, n).map(|t| format!("{n} ({t})")))
+        .filter_map(|(n, _)| {
+            dialled_type_other_than_internal_ip(ctx, n).map(|t| format!("{n} ({t})"))
+        })
         .collect();
     if elsewhere.is_empty() {
         return f.with_fixes(&[]);
