@@ -26,9 +26,21 @@ fn generated_line(i: usize) -> String {
             i % 250,
             i % 50
         ),
-        1 => format!("I1110 10:30:{:02}.{:06}       1 server.go:191] \"Failed probe\" probe=\"metric-storage-ready\" err=\"no metrics to serve\"", i % 60, i % 1_000_000),
-        2 => format!("I1110 10:30:{:02}.{:06}       1 serving.go:374] Generated self-signed cert in-memory", i % 60, i % 1_000_000),
-        _ => format!("I1110 10:30:{:02}.{:06}       1 secure_serving.go:213] Serving securely on [::]:10250", i % 60, i % 1_000_000),
+        1 => format!(
+            "I1110 10:30:{:02}.{:06}       1 server.go:191] \"Failed probe\" probe=\"metric-storage-ready\" err=\"no metrics to serve\"",
+            i % 60,
+            i % 1_000_000
+        ),
+        2 => format!(
+            "I1110 10:30:{:02}.{:06}       1 serving.go:374] Generated self-signed cert in-memory",
+            i % 60,
+            i % 1_000_000
+        ),
+        _ => format!(
+            "I1110 10:30:{:02}.{:06}       1 secure_serving.go:213] Serving securely on [::]:10250",
+            i % 60,
+            i % 1_000_000
+        ),
     }
 }
 
@@ -52,12 +64,25 @@ fn classify_throughput(lines: &[String]) {
 
 fn render_time(buffered: usize) {
     let (mut app, _) = App::new(Options::default(), sample::x509().cluster, sample::now());
-    app.update(Msg::Resize { width: 120, height: 40 });
-    app.update(Msg::Snapshot { generation: 1, snapshot: Box::new(sample::x509()) });
+    app.update(Msg::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.update(Msg::Snapshot {
+        generation: 1,
+        snapshot: Box::new(sample::x509()),
+    });
     app.logs = LogBuffer::with_capacity(buffered);
     let pod: Arc<str> = Arc::from("metrics-server-7d9f5c8b6-x2vqp");
     for i in 0..buffered {
-        app.logs.push(&pod, TimedLine { timestamp: None, text: generated_line(i) }, false);
+        app.logs.push(
+            &pod,
+            TimedLine {
+                timestamp: None,
+                text: generated_line(i),
+            },
+            false,
+        );
     }
     let mut terminal = match Terminal::new(TestBackend::new(120, 40)) {
         Ok(t) => t,
@@ -72,7 +97,10 @@ fn render_time(buffered: usize) {
         let _ = terminal.draw(|f| ui::render(&app, f, Theme::new(true)));
     }
     let per_frame = start.elapsed().as_secs_f64() / frames as f64;
-    println!("render: {buffered} buffered lines, {:.3} ms per frame (120x40, following, wrapped)", per_frame * 1000.0);
+    println!(
+        "render: {buffered} buffered lines, {:.3} ms per frame (120x40, following, wrapped)",
+        per_frame * 1000.0
+    );
 }
 
 fn rss_kib() -> Option<u64> {
@@ -87,7 +115,14 @@ fn rss_after_streaming(total: usize) {
     let pod: Arc<str> = Arc::from("metrics-server-7d9f5c8b6-x2vqp");
     let start = Instant::now();
     for i in 0..total {
-        buffer.push(&pod, TimedLine { timestamp: Some("2026-11-10T10:30:00.123456789Z".into()), text: generated_line(i) }, false);
+        buffer.push(
+            &pod,
+            TimedLine {
+                timestamp: Some("2026-11-10T10:30:00.123456789Z".into()),
+                text: generated_line(i),
+            },
+            false,
+        );
     }
     let secs = start.elapsed().as_secs_f64();
     let after = rss_kib().unwrap_or(0);
