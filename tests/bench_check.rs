@@ -26,15 +26,44 @@ async fn check_against_the_kubectl_sequence() {
     let sequence: [&[&str]; 5] = [
         &["top", "nodes"],
         &["get", "apiservice", "v1beta1.metrics.k8s.io", "-o", "yaml"],
-        &["get", "pods", "-n", "kube-system", "-l", "k8s-app=metrics-server", "-o", "wide"],
-        &["logs", "-n", "kube-system", "-l", "k8s-app=metrics-server", "--tail=500"],
-        &["get", "deployment", "metrics-server", "-n", "kube-system", "-o", "yaml"],
+        &[
+            "get",
+            "pods",
+            "-n",
+            "kube-system",
+            "-l",
+            "k8s-app=metrics-server",
+            "-o",
+            "wide",
+        ],
+        &[
+            "logs",
+            "-n",
+            "kube-system",
+            "-l",
+            "k8s-app=metrics-server",
+            "--tail=500",
+        ],
+        &[
+            "get",
+            "deployment",
+            "metrics-server",
+            "-n",
+            "kube-system",
+            "-o",
+            "yaml",
+        ],
     ];
     let mut mstui = Vec::new();
     let mut kubectl = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();
-        let ran = run(bin, &["check", "-o", "json", "--kubeconfig", &kc], Duration::from_secs(60)).await;
+        let ran = run(
+            bin,
+            &["check", "-o", "json", "--kubeconfig", &kc],
+            Duration::from_secs(60),
+        )
+        .await;
         mstui.push(start.elapsed());
         assert!(ran.code.is_some(), "mstui check finished");
         let start = Instant::now();

@@ -128,6 +128,8 @@ pub struct App {
     pub focus: Focus,
     /// Selected row in the step pane's fix list.
     pub selected: usize,
+    /// Rows the step pane's explanation is scrolled by.
+    pub detail_scroll: u16,
     pub logs: LogBuffer,
     pub following_pods: BTreeSet<String>,
     logs_started: bool,
@@ -162,6 +164,7 @@ impl App {
             step: Step::Logs,
             focus: Focus::Steps,
             selected: 0,
+            detail_scroll: 0,
             logs: LogBuffer::default(),
             following_pods: BTreeSet::new(),
             logs_started: false,
@@ -303,6 +306,12 @@ impl App {
                 let n = self.fix_items().len();
                 self.selected = (self.selected + 1).min(n.saturating_sub(1));
             }
+            Action::PageUp if self.focus == Focus::Steps => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(5)
+            }
+            Action::PageDown if self.focus == Focus::Steps => {
+                self.detail_scroll = self.detail_scroll.saturating_add(5)
+            }
             Action::Up => self.logs.scroll_up(1, height),
             Action::Down => self.logs.scroll_down(1, height),
             Action::PageUp => self.logs.scroll_up(height.max(1), height),
@@ -317,6 +326,10 @@ impl App {
                 }
             }
             Action::Filter => self.logs.filter = !self.logs.filter,
+            Action::ClearSearch => {
+                self.logs.set_search(None);
+                self.logs.filter = false;
+            }
             Action::Wrap => self.logs.wrap = !self.logs.wrap,
             Action::Timestamps => self.logs.timestamps = !self.logs.timestamps,
             Action::Previous => self.logs.show_previous = !self.logs.show_previous,
@@ -345,6 +358,7 @@ impl App {
         if let Some(step) = Step::ALL.into_iter().find(|s| s.number() == n) {
             self.step = step;
             self.selected = 0;
+            self.detail_scroll = 0;
         }
     }
 

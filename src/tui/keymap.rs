@@ -50,6 +50,8 @@ pub enum Action {
     Save,
     Confirm,
     Cancel,
+    /// Drop the search and the filter.
+    ClearSearch,
 }
 
 /// One row of the table.
@@ -86,441 +88,58 @@ macro_rules! bind {
 use Action as A;
 use KeyCode as K;
 
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    bind!(
-        Dialog,
-        K::Char('y'),
-        NONE,
-        "y",
-        A::Confirm,
-        "confirm and apply",
-        "확인 후 적용",
-        true
-    ),
-    bind!(
-        Dialog,
-        K::Char('n'),
-        NONE,
-        "n",
-        A::Cancel,
-        "cancel",
-        "취소",
-        true
-    ),
-    bind!(
-        Dialog,
-        K::Esc,
-        NONE,
-        "Esc",
-        A::Cancel,
-        "cancel",
-        "취소",
-        false
-    ),
+    bind!(Dialog, K::Char('y'), NONE, "y", A::Confirm, "confirm and apply", "확인 후 적용", true),
+    bind!(Dialog, K::Char('n'), NONE, "n", A::Cancel, "cancel", "취소", true),
+    bind!(Dialog, K::Esc, NONE, "Esc", A::Cancel, "cancel", "취소", false),
     bind!(Dialog, K::Up, NONE, "↑↓", A::Up, "scroll", "스크롤", true),
-    bind!(
-        Dialog,
-        K::Down,
-        NONE,
-        "↓",
-        A::Down,
-        "scroll",
-        "스크롤",
-        false
-    ),
-    bind!(
-        Help,
-        K::Esc,
-        NONE,
-        "Esc",
-        A::Cancel,
-        "close help",
-        "도움말 닫기",
-        true
-    ),
-    bind!(
-        Help,
-        K::Char('?'),
-        NONE,
-        "?",
-        A::Cancel,
-        "close help",
-        "도움말 닫기",
-        false
-    ),
-    bind!(
-        Help,
-        K::Char('q'),
-        NONE,
-        "q",
-        A::Cancel,
-        "close help",
-        "도움말 닫기",
-        false
-    ),
-    bind!(
-        Steps,
-        K::Up,
-        NONE,
-        "↑↓",
-        A::Up,
-        "select a fix",
-        "조치 선택",
-        true
-    ),
-    bind!(
-        Steps,
-        K::Down,
-        NONE,
-        "↓",
-        A::Down,
-        "select a fix",
-        "조치 선택",
-        false
-    ),
-    bind!(
-        Steps,
-        K::Char('k'),
-        NONE,
-        "k",
-        A::Up,
-        "select a fix",
-        "조치 선택",
-        false
-    ),
-    bind!(
-        Steps,
-        K::Char('j'),
-        NONE,
-        "j",
-        A::Down,
-        "select a fix",
-        "조치 선택",
-        false
-    ),
-    bind!(
-        Steps,
-        K::Enter,
-        NONE,
-        "Enter",
-        A::OpenFix,
-        "preview the selected fix",
-        "선택한 조치 미리보기",
-        true
-    ),
+    bind!(Dialog, K::Down, NONE, "↓", A::Down, "scroll", "스크롤", false),
+    bind!(Help, K::Esc, NONE, "Esc", A::Cancel, "close help", "도움말 닫기", true),
+    bind!(Help, K::Char('?'), NONE, "?", A::Cancel, "close help", "도움말 닫기", false),
+    bind!(Help, K::Char('q'), NONE, "q", A::Cancel, "close help", "도움말 닫기", false),
+    bind!(Steps, K::Up, NONE, "↑↓", A::Up, "select a fix", "조치 선택", true),
+    bind!(Steps, K::Down, NONE, "↓", A::Down, "select a fix", "조치 선택", false),
+    bind!(Steps, K::Char('k'), NONE, "k", A::Up, "select a fix", "조치 선택", false),
+    bind!(Steps, K::Char('j'), NONE, "j", A::Down, "select a fix", "조치 선택", false),
+    bind!(Steps, K::Enter, NONE, "Enter", A::OpenFix, "preview the selected fix", "선택한 조치 미리보기", true),
+    bind!(Steps, K::PageUp, NONE, "PgUp", A::PageUp, "scroll the explanation", "설명 스크롤", false),
+    bind!(Steps, K::PageDown, NONE, "PgDn", A::PageDown, "scroll the explanation", "설명 스크롤", false),
     bind!(Logs, K::Up, NONE, "↑↓", A::Up, "scroll", "스크롤", true),
     bind!(Logs, K::Down, NONE, "↓", A::Down, "scroll", "스크롤", false),
-    bind!(
-        Logs,
-        K::Char('k'),
-        NONE,
-        "k",
-        A::Up,
-        "scroll",
-        "스크롤",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('j'),
-        NONE,
-        "j",
-        A::Down,
-        "scroll",
-        "스크롤",
-        false
-    ),
-    bind!(
-        Logs,
-        K::PageUp,
-        NONE,
-        "PgUp",
-        A::PageUp,
-        "page up",
-        "한 쪽 위로",
-        false
-    ),
-    bind!(
-        Logs,
-        K::PageDown,
-        NONE,
-        "PgDn",
-        A::PageDown,
-        "page down",
-        "한 쪽 아래로",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('g'),
-        NONE,
-        "g",
-        A::Top,
-        "oldest line",
-        "맨 처음",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('G'),
-        SHIFT,
-        "G",
-        A::Bottom,
-        "newest line (follow)",
-        "맨 끝 (따라가기)",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('f'),
-        NONE,
-        "f",
-        A::Follow,
-        "follow / pause",
-        "따라가기 / 멈춤",
-        true
-    ),
-    bind!(
-        Logs,
-        K::Char('/'),
-        NONE,
-        "/",
-        A::Search,
-        "search",
-        "검색",
-        true
-    ),
-    bind!(
-        Logs,
-        K::Char('n'),
-        NONE,
-        "n",
-        A::NextMatch,
-        "next match",
-        "다음 일치",
-        true
-    ),
-    bind!(
-        Logs,
-        K::Char('N'),
-        SHIFT,
-        "N",
-        A::PrevMatch,
-        "previous match",
-        "이전 일치",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('F'),
-        SHIFT,
-        "F",
-        A::Filter,
-        "only matching / problem lines",
-        "일치·문제 줄만 보기",
-        true
-    ),
-    bind!(
-        Logs,
-        K::Char('w'),
-        NONE,
-        "w",
-        A::Wrap,
-        "wrap long lines",
-        "긴 줄 접기",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('t'),
-        NONE,
-        "t",
-        A::Timestamps,
-        "show timestamps",
-        "타임스탬프 표시",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('p'),
-        NONE,
-        "p",
-        A::Previous,
-        "previous-container logs",
-        "이전 컨테이너 로그",
-        false
-    ),
-    bind!(
-        Logs,
-        K::Char('s'),
-        CTRL,
-        "Ctrl-s",
-        A::Save,
-        "save logs to a file",
-        "로그를 파일로 저장",
-        false
-    ),
-    bind!(
-        Global,
-        K::Tab,
-        NONE,
-        "Tab",
-        A::NextStep,
-        "next step",
-        "다음 단계",
-        true
-    ),
-    bind!(
-        Global,
-        K::BackTab,
-        SHIFT,
-        "S-Tab",
-        A::PrevStep,
-        "previous step",
-        "이전 단계",
-        false
-    ),
-    bind!(
-        Global,
-        K::Right,
-        NONE,
-        "→",
-        A::NextStep,
-        "next step",
-        "다음 단계",
-        false
-    ),
-    bind!(
-        Global,
-        K::Left,
-        NONE,
-        "←",
-        A::PrevStep,
-        "previous step",
-        "이전 단계",
-        false
-    ),
-    bind!(
-        Global,
-        K::Char('1'),
-        NONE,
-        "1-4",
-        A::GoStep(1),
-        "go to step 1–4",
-        "1–4단계로 이동",
-        false
-    ),
+    bind!(Logs, K::Char('k'), NONE, "k", A::Up, "scroll", "스크롤", false),
+    bind!(Logs, K::Char('j'), NONE, "j", A::Down, "scroll", "스크롤", false),
+    bind!(Logs, K::PageUp, NONE, "PgUp", A::PageUp, "page up", "한 쪽 위로", false),
+    bind!(Logs, K::PageDown, NONE, "PgDn", A::PageDown, "page down", "한 쪽 아래로", false),
+    bind!(Logs, K::Char('g'), NONE, "g", A::Top, "oldest line", "맨 처음", false),
+    bind!(Logs, K::Char('G'), SHIFT, "G", A::Bottom, "newest line (follow)", "맨 끝 (따라가기)", false),
+    bind!(Logs, K::Char('f'), NONE, "f", A::Follow, "follow / pause", "따라가기 / 멈춤", true),
+    bind!(Logs, K::Char('/'), NONE, "/", A::Search, "search", "검색", true),
+    bind!(Logs, K::Char('n'), NONE, "n", A::NextMatch, "next match", "다음 일치", true),
+    bind!(Logs, K::Char('N'), SHIFT, "N", A::PrevMatch, "previous match", "이전 일치", false),
+    bind!(Logs, K::Char('F'), SHIFT, "F", A::Filter, "only matching / problem lines", "일치·문제 줄만 보기", true),
+    bind!(Logs, K::Esc, NONE, "Esc", A::ClearSearch, "clear search and filter", "검색·필터 해제", false),
+    bind!(Logs, K::Char('w'), NONE, "w", A::Wrap, "wrap long lines", "긴 줄 접기", false),
+    bind!(Logs, K::Char('t'), NONE, "t", A::Timestamps, "show timestamps", "타임스탬프 표시", false),
+    bind!(Logs, K::Char('p'), NONE, "p", A::Previous, "previous-container logs", "이전 컨테이너 로그", false),
+    bind!(Logs, K::Char('s'), CTRL, "Ctrl-s", A::Save, "save logs to a file", "로그를 파일로 저장", false),
+    bind!(Global, K::Tab, NONE, "Tab", A::NextStep, "next step", "다음 단계", true),
+    bind!(Global, K::BackTab, SHIFT, "S-Tab", A::PrevStep, "previous step", "이전 단계", false),
+    bind!(Global, K::Right, NONE, "→", A::NextStep, "next step", "다음 단계", false),
+    bind!(Global, K::Left, NONE, "←", A::PrevStep, "previous step", "이전 단계", false),
+    bind!(Global, K::Char('1'), NONE, "1-4", A::GoStep(1), "go to step 1–4", "1–4단계로 이동", false),
     // Shown once, as `1-4` above (an empty label is left out of hints and help).
-    bind!(
-        Global,
-        K::Char('2'),
-        NONE,
-        "",
-        A::GoStep(2),
-        "go to step 1–4",
-        "1–4단계로 이동",
-        false
-    ),
-    bind!(
-        Global,
-        K::Char('3'),
-        NONE,
-        "",
-        A::GoStep(3),
-        "go to step 1–4",
-        "1–4단계로 이동",
-        false
-    ),
-    bind!(
-        Global,
-        K::Char('4'),
-        NONE,
-        "",
-        A::GoStep(4),
-        "go to step 1–4",
-        "1–4단계로 이동",
-        false
-    ),
-    bind!(
-        Global,
-        K::Char('l'),
-        NONE,
-        "l",
-        A::ToggleFocus,
-        "focus logs / steps",
-        "로그 / 단계 전환",
-        true
-    ),
-    bind!(
-        Global,
-        K::Char('e'),
-        NONE,
-        "e",
-        A::EditArgs,
-        "edit args",
-        "인자 편집",
-        true
-    ),
-    bind!(
-        Global,
-        K::Char('r'),
-        NONE,
-        "r",
-        A::Restart,
-        "rollout restart & verify",
-        "재시작 및 검증",
-        true
-    ),
-    bind!(
-        Global,
-        K::Char('u'),
-        NONE,
-        "u",
-        A::Undo,
-        "undo the last change",
-        "마지막 변경 되돌리기",
-        true
-    ),
-    bind!(
-        Global,
-        K::Char('R'),
-        SHIFT,
-        "R",
-        A::Refresh,
-        "re-check now",
-        "지금 다시 점검",
-        false
-    ),
-    bind!(
-        Global,
-        K::Char('?'),
-        NONE,
-        "?",
-        A::Help,
-        "help",
-        "도움말",
-        true
-    ),
-    bind!(
-        Global,
-        K::Char('q'),
-        NONE,
-        "q",
-        A::Quit,
-        "quit",
-        "종료",
-        true
-    ),
-    bind!(
-        Global,
-        K::Char('c'),
-        CTRL,
-        "Ctrl-c",
-        A::Quit,
-        "quit",
-        "종료",
-        false
-    ),
+    bind!(Global, K::Char('2'), NONE, "", A::GoStep(2), "go to step 1–4", "1–4단계로 이동", false),
+    bind!(Global, K::Char('3'), NONE, "", A::GoStep(3), "go to step 1–4", "1–4단계로 이동", false),
+    bind!(Global, K::Char('4'), NONE, "", A::GoStep(4), "go to step 1–4", "1–4단계로 이동", false),
+    bind!(Global, K::Char('l'), NONE, "l", A::ToggleFocus, "focus logs / steps", "로그 / 단계 전환", true),
+    bind!(Global, K::Char('e'), NONE, "e", A::EditArgs, "edit args", "인자 편집", true),
+    bind!(Global, K::Char('r'), NONE, "r", A::Restart, "rollout restart & verify", "재시작 및 검증", true),
+    bind!(Global, K::Char('u'), NONE, "u", A::Undo, "undo the last change", "마지막 변경 되돌리기", true),
+    bind!(Global, K::Char('R'), SHIFT, "R", A::Refresh, "re-check now", "지금 다시 점검", false),
+    bind!(Global, K::Char('?'), NONE, "?", A::Help, "help", "도움말", true),
+    bind!(Global, K::Char('q'), NONE, "q", A::Quit, "quit", "종료", true),
+    bind!(Global, K::Char('c'), CTRL, "Ctrl-c", A::Quit, "quit", "종료", false),
 ];
 
 /// Whether the event matches a binding's key. Terminals disagree on whether a shifted letter

@@ -262,7 +262,12 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         }
         lines.push(Line::raw(format!("  {}", info.explanation(l))));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), details);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0)),
+        details,
+    );
 
     if !items.is_empty() {
         let mut rows = vec![Line::styled(t::FIXES.get(l), theme.title())];
