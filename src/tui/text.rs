@@ -160,3 +160,7 @@ pub const PICK_FIX: Text = Text::new(
     "Pick a fix below and press Enter to preview it (nothing changes until you confirm).",
     "아래에서 조치를 고르고 Enter로 미리 보세요 (확인하기 전에는 아무것도 바뀌지 않습니다).",
 );
+pub const ROLLOUT_STARTING: Text = Text::new(
+    "change applied, waiting for the new ReplicaSet…",
+    "변경 적용됨, 새 ReplicaSet을 기다리는 중…",
+);

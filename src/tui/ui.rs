@@ -292,6 +292,16 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
 /// pick a fix in this one.
 fn guidance(app: &App) -> Option<String> {
     let l = lang(app);
+    // While a change rolls out, the old findings are about to go stale: no advice then.
+    let verifying = app.verify.as_ref().is_some_and(|v| {
+        matches!(
+            v.phase,
+            VerifyPhase::RollingOut(_) | VerifyPhase::WaitingForMetrics
+        )
+    });
+    if verifying {
+        return None;
+    }
     let root =
         crate::report::headline(&app.findings).filter(|f| f.severity >= Severity::Warning)?;
     if root.step != app.step {
@@ -330,6 +340,10 @@ fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         None => out.push(Line::styled(t::NOT_STARTED.get(l), theme.muted())),
         Some(v) => {
             let (text, style) = match &v.phase {
+                VerifyPhase::RollingOut(m) if m.is_empty() => (
+                    format!("{}: {}", t::ROLLOUT.get(l), t::ROLLOUT_STARTING.get(l)),
+                    theme.info(),
+                ),
                 VerifyPhase::RollingOut(m) => (format!("{}: {m}", t::ROLLOUT.get(l)), theme.info()),
                 VerifyPhase::WaitingForMetrics => {
                     (t::WAITING_METRICS.get(l).to_string(), theme.info())
