@@ -37,6 +37,29 @@ fn runtime() -> tokio::runtime::Runtime {
     }
 }
 
+/// With `MSTUI_LOG` set (an env-filter such as `debug` or `mstui=debug,kube=info`), write
+/// diagnostics to `$XDG_STATE_HOME/mstui/mstui.log` (default `~/.local/state/mstui/mstui.log`).
+/// The returned guard flushes the log when dropped.
+fn file_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let filter = std::env::var("MSTUI_LOG").ok().filter(|f| !f.is_empty())?;
+    let dir = std::env::var_os("XDG_STATE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".local/state"))
+        })?
+        .join("mstui");
+    std::fs::create_dir_all(&dir).ok()?;
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "mstui.log"));
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
 /// The demo cluster with `--demo`, else the cluster of the kubeconfig. Errors are printed here.
 async fn connection(global: &GlobalArgs) -> Result<cluster::Connection, i32> {
     if let Some(scenario) = &global.demo {
@@ -91,6 +114,14 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
 
 /// The TUI. Connecting (and so any exec-auth plugin prompt) happens before raw mode.
 async fn interactive(global: &GlobalArgs) -> i32 {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "mstui: the interactive UI needs a terminal; for scripts use `mstui check -o json`"
+        );
+        return exit::USAGE;
+    }
+    // The screen is the UI: diagnostics go to a file, and only when asked for.
+    let _log_guard = file_logging();
     let conn = match connection(global).await {
         Ok(c) => c,
         Err(code) => return code,

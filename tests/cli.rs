@@ -240,3 +240,14 @@ fn completions_man_and_version() {
         format!("mstui {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn the_interactive_ui_refuses_a_pipe_instead_of_garbling_it() {
+    let o = Command::new(BIN)
+        .arg("--demo")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs a terminal"), "{}", stderr(&o));
+}

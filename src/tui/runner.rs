@@ -24,6 +24,7 @@ impl Runner {
     }
 
     pub fn run(&mut self, effect: Effect) {
+        tracing::debug!(effect = effect_name(&effect), "run effect");
         let tx = self.tx.clone();
         let conn = self.conn.clone();
         match effect {
@@ -62,6 +63,7 @@ impl Runner {
             Effect::Apply { id, change } => {
                 tokio::spawn(async move {
                     let result = send(&conn, &change, false).await.map(|_| ());
+                    tracing::info!(id, ok = result.is_ok(), error = ?result.as_ref().err(), "applied");
                     let _ = tx.send(Msg::Applied { id, result }).await;
                 });
             }
@@ -80,6 +82,17 @@ impl Runner {
                 }
             }
         }
+    }
+}
+
+fn effect_name(e: &Effect) -> &'static str {
+    match e {
+        Effect::FetchSnapshot { .. } => "fetch-snapshot",
+        Effect::FollowLogs(_) => "follow-logs",
+        Effect::DryRun { .. } => "dry-run",
+        Effect::Apply { .. } => "apply",
+        Effect::SaveLogs { .. } => "save-logs",
+        Effect::Quit => "quit",
     }
 }
 
