@@ -201,7 +201,7 @@ impl World {
             let pem = self
                 .issued
                 .get(&name)
-                .and_then(|b64| decode_base64(b64))
+                .and_then(|b64| crate::fix::csr::base64_decode(b64))
                 .unwrap_or_default();
             let status = r.csr.status.get_or_insert_with(Default::default);
             status.certificate = Some(k8s_openapi::ByteString(pem));
@@ -345,29 +345,4 @@ impl World {
             self.observed.0
         }
     }
-}
-
-/// The certificate the signer issues is stored base64-encoded in the scenario data.
-fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }

@@ -8,6 +8,7 @@
 //! authority".
 
 use crate::flags::Flags;
+use crate::flags::choose_address;
 use k8s_openapi::api::core::v1::Node;
 
 /// The serving certificate a kubelet presents at some moment.
@@ -75,17 +76,6 @@ pub(crate) fn scrape(flags: &Flags, node: &Node, cert: ServingCert) -> Result<()
                 .to_string(),
         ),
     }
-}
-
-/// The first preferred address type the node has, and its first address of that type.
-fn choose_address(node: &Node, types: &[String]) -> Option<(String, String)> {
-    let addresses = node.status.as_ref()?.addresses.as_ref()?;
-    types.iter().find_map(|t| {
-        addresses
-            .iter()
-            .find(|a| &a.type_ == t)
-            .map(|a| (t.clone(), a.address.clone()))
-    })
 }
 
 fn port(flags: &Flags, node: &Node) -> i32 {

@@ -33,7 +33,8 @@ fn pem_body(text: &str, label: &str) -> Option<Vec<u8>> {
     base64_decode(&text[start..stop])
 }
 
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
+/// Standard base64 (with or without padding, whitespace ignored); `None` on any other byte.
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0u32);
     for c in s.bytes().filter(|c| !c.is_ascii_whitespace()) {

@@ -92,6 +92,18 @@ pub struct Editor {
     pub problems: Vec<FlagProblem>,
 }
 
+impl Editor {
+    /// One argument per non-empty line, trimmed.
+    pub fn args(&self) -> Vec<String> {
+        self.area
+            .lines()
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
 /// Restart & verify progress after a change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verify {
@@ -728,13 +740,7 @@ impl App {
                 Vec::new()
             }
             KeyCode::Char('s') if ctrl => {
-                let args: Vec<String> = editor
-                    .area
-                    .lines()
-                    .iter()
-                    .map(|l| l.trim().to_string())
-                    .filter(|l| !l.is_empty())
-                    .collect();
+                let args = editor.args();
                 self.open(Request::Edit(args))
             }
             _ => {
@@ -789,14 +795,7 @@ impl App {
 }
 
 fn validate_editor(editor: &mut Editor, version: Option<crate::install::Version>) {
-    let args: Vec<String> = editor
-        .area
-        .lines()
-        .iter()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    editor.problems = Flags::parse(&args, version).validate();
+    editor.problems = Flags::parse(&editor.args(), version).validate();
 }
 
 /// Where to stream logs from, once the install is known.

@@ -6,6 +6,7 @@ use crate::diagnose::context::{Ctx, node_name, node_ready, plural};
 use crate::diagnose::finding::{Finding, RuleId, Severity};
 use crate::diagnose::logview::NodeFailure;
 use crate::fix::FixId;
+pub(crate) use crate::flags::choose_address;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::Node;
 use std::collections::BTreeSet;
@@ -233,18 +234,6 @@ fn dialled(ctx: &Ctx, node: &str, failure: &NodeFailure) -> String {
 
 pub(crate) fn find_node<'a>(ctx: &Ctx<'a>, name: &str) -> Option<&'a Node> {
     ctx.snap.nodes.iter().find(|n| node_name(n) == name)
-}
-
-/// metrics-server's address choice (`pkg/utils/address_resolver.go`): the first preferred type
-/// the node has, and the first address of that type.
-pub(crate) fn choose_address(node: &Node, types: &[String]) -> Option<(String, String)> {
-    let addresses = node.status.as_ref()?.addresses.as_ref()?;
-    types.iter().find_map(|t| {
-        addresses
-            .iter()
-            .find(|a| &a.type_ == t)
-            .map(|a| (t.clone(), a.address.clone()))
-    })
 }
 
 fn unreachable(ctx: &Ctx, mut f: Finding, failing: &[(&str, &NodeFailure)]) -> Finding {
