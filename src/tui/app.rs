@@ -429,7 +429,7 @@ impl App {
         for log in snap.logs.iter().filter(|l| l.previous) {
             let pod: Arc<str> = Arc::from(log.pod.as_str());
             self.logs
-                .replace_previous(&pod, log.text.lines().map(split_timestamp).collect());
+                .replace_previous(&pod, timed_lines(&log.text));
         }
         let mut fx = Vec::new();
         if !self.logs_started
@@ -861,6 +861,6 @@ pub fn plan_change(request: &Request, snap: &Snapshot, now: Timestamp) -> Result
 }
 
 /// Lines of a log text, split into the timed form the buffer stores.
-pub fn timed_lines(text: &str) -> Vec<TimedLine> {
+fn timed_lines(text: &str) -> Vec<TimedLine> {
     text.lines().map(split_timestamp).collect()
 }
