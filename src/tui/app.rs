@@ -428,8 +428,7 @@ impl App {
         self.cluster = snap.cluster.clone();
         for log in snap.logs.iter().filter(|l| l.previous) {
             let pod: Arc<str> = Arc::from(log.pod.as_str());
-            self.logs
-                .replace_previous(&pod, timed_lines(&log.text));
+            self.logs.replace_previous(&pod, timed_lines(&log.text));
         }
         let mut fx = Vec::new();
         if !self.logs_started
