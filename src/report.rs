@@ -66,7 +66,8 @@ pub fn coverage(snap: &Snapshot) -> Option<(usize, usize)> {
 #[derive(Debug, Serialize)]
 pub struct CheckJson<'a> {
     pub healthy: bool,
-    pub findings: &'a [Finding],
+    /// The findings, each fix with `"disabled": reason` when the permission matrix denies it.
+    pub findings: serde_json::Value,
     pub cluster: &'a crate::snapshot::ClusterInfo,
     pub install: Option<&'a crate::install::Install>,
     pub node_metrics: NodeCoverage,
@@ -85,7 +86,7 @@ pub struct NodeCoverage {
 pub fn check_json(snap: &Snapshot, findings: &[Finding]) -> String {
     let doc = CheckJson {
         healthy: !has_problems(findings),
-        findings,
+        findings: findings_json(snap, findings),
         cluster: &snap.cluster,
         install: snap.install.as_ref(),
         node_metrics: NodeCoverage {
@@ -98,6 +99,33 @@ pub fn check_json(snap: &Snapshot, findings: &[Finding]) -> String {
     };
     // Serialising plain data with string keys cannot fail.
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Findings as JSON, with the reason a fix cannot be applied by this user, if any.
+fn findings_json(snap: &Snapshot, findings: &[Finding]) -> serde_json::Value {
+    let mut value = serde_json::to_value(findings).unwrap_or_default();
+    let fixes = value
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .zip(findings)
+        .flat_map(|(fv, f)| {
+            let slots = fv
+                .get_mut("fixes")
+                .and_then(|x| x.as_array_mut())
+                .map(|a| a.iter_mut());
+            slots.into_iter().flatten().zip(&f.fixes)
+        });
+    for (slot, fix) in fixes {
+        if let (Some(denied), Some(obj)) = (snap.denied(fix.id.permission()), slot.as_object_mut())
+        {
+            obj.insert(
+                "disabled".into(),
+                format!("missing permission: {denied}").into(),
+            );
+        }
+    }
+    value
 }
 
 /// The text reports' own words (JSON never uses them). Korean step titles are the seed
@@ -673,5 +701,57 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+    use crate::diagnose::{diagnose, sample};
+    use crate::fix::FixId;
+    use crate::snapshot::{Action, Permission};
+
+    #[test]
+    fn fixes_the_user_may_not_apply_say_why_in_json() {
+        let mut snap = sample::x509();
+        let findings = diagnose(&snap, sample::now());
+        let doc: serde_json::Value =
+            serde_json::from_str(&check_json(&snap, &findings)).expect("JSON");
+        let fix = &doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["id"] == "F15")
+            .expect("F15")["fixes"][0];
+        assert_eq!(fix["id"], "kubelet-insecure-tls");
+        assert!(fix.get("disabled").is_none(), "allowed by default: {fix}");
+
+        snap.permissions = vec![Permission {
+            action: Action::PatchDeployment,
+            verb: "patch".into(),
+            group: "apps".into(),
+            resource: "deployments".into(),
+            subresource: None,
+            namespace: Some("kube-system".into()),
+            allowed: false,
+            reason: None,
+        }];
+        let doc: serde_json::Value =
+            serde_json::from_str(&check_json(&snap, &findings)).expect("JSON");
+        let fix = &doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["id"] == "F15")
+            .expect("F15")["fixes"][0];
+        assert_eq!(
+            fix["disabled"],
+            "missing permission: patch deployments.apps -n kube-system"
+        );
+        assert_eq!(
+            fix["summary"],
+            FixId::KubeletInsecureTls.summary(),
+            "the contract's fields stay"
+        );
     }
 }

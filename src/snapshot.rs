@@ -173,6 +173,17 @@ impl Snapshot {
             .all(|p| p.allowed)
     }
 
+    /// The denied permissions for `action`, spelled like `kubectl auth can-i` and joined, or
+    /// `None` when nothing denies it: the one gate before any write (even a dry-run) is sent.
+    pub fn denied(&self, action: Action) -> Option<String> {
+        let names: Vec<String> = self
+            .missing_permissions(action)
+            .iter()
+            .map(|p| p.describe())
+            .collect();
+        (!names.is_empty()).then(|| names.join("; "))
+    }
+
     /// The denied permissions for `action`, to name them when a fix is disabled.
     pub fn missing_permissions(&self, action: Action) -> Vec<&Permission> {
         self.permissions

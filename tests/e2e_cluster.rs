@@ -538,20 +538,6 @@ async fn backend_down_reports_the_apiservice() {
 }
 
 /// The gate a fix must pass before any request: the snapshot's permission matrix.
-fn may_patch(snap: &Snapshot) -> Result<(), String> {
-    if snap.may(Action::PatchDeployment) {
-        return Ok(());
-    }
-    let missing: Vec<String> = snap
-        .missing_permissions(Action::PatchDeployment)
-        .iter()
-        .map(|p| p.describe())
-        .collect();
-    Err(format!(
-        "fixes disabled: missing permission {}",
-        missing.join(", ")
-    ))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_user_gets_diagnosis_but_no_fixes() {
@@ -570,6 +556,14 @@ async fn read_only_user_gets_diagnosis_but_no_fixes() {
         patch_perm["allowed"], false,
         "viewer must not be allowed to patch: {patch_perm}"
     );
+    let f15 = json["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == "F15"))
+        .expect("F15");
+    assert_eq!(
+        f15["fixes"][0]["disabled"], "missing permission: patch deployments.apps -n kube-system",
+        "check -o json names why the fix is disabled: {f15}"
+    );
 
     let admin = conn(&c.admin_kubeconfig).await;
     let before = apply::get_deployment(&admin.client, MS_NAMESPACE, MS_NAME)
@@ -583,7 +577,9 @@ async fn read_only_user_gets_diagnosis_but_no_fixes() {
         ids(&findings)
     );
     assert!(!snap.logs.is_empty(), "viewer can read the logs");
-    let refusal = may_patch(&snap).expect_err("the permission matrix must refuse the fix");
+    let refusal = snap
+        .denied(Action::PatchDeployment)
+        .expect("the permission matrix must refuse the fix");
     eprintln!("[e2e] read-only: {refusal}");
     assert!(
         refusal.contains("patch deployments.apps -n kube-system"),

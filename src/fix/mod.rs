@@ -81,6 +81,14 @@ impl FixId {
         !matches!(self, FixId::ApproveKubeletCsrs | FixId::RolloutRestart)
     }
 
+    /// The action (and so the permissions) applying this fix needs.
+    pub fn permission(self) -> crate::snapshot::Action {
+        match self {
+            FixId::ApproveKubeletCsrs => crate::snapshot::Action::ApproveCsr,
+            _ => crate::snapshot::Action::PatchDeployment,
+        }
+    }
+
     pub fn to_ref(self) -> FixRef {
         FixRef {
             id: self,

@@ -572,14 +572,8 @@ impl App {
             Change::Args(_) | Change::Restart(_) => Perm::PatchDeployment,
             Change::ApproveCsrs(_) => Perm::ApproveCsr,
         };
-        let missing = snap.missing_permissions(perm);
-        if !missing.is_empty() {
-            let names: Vec<String> = missing.iter().map(|p| p.describe()).collect();
-            return Some(format!(
-                "{} {}",
-                t::NOT_PERMITTED.get(lang),
-                names.join("; ")
-            ));
+        if let Some(denied) = snap.denied(perm) {
+            return Some(format!("{} {denied}", t::NOT_PERMITTED.get(lang)));
         }
         if let Change::Args(plan) = change
             && !plan.is_appliable()
