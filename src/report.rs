@@ -709,7 +709,6 @@ mod json_tests {
     use super::*;
     use crate::diagnose::{diagnose, sample};
     use crate::fix::FixId;
-    use crate::snapshot::{Action, Permission};
 
     #[test]
     fn fixes_the_user_may_not_apply_say_why_in_json() {
@@ -726,16 +725,7 @@ mod json_tests {
         assert_eq!(fix["id"], "kubelet-insecure-tls");
         assert!(fix.get("disabled").is_none(), "allowed by default: {fix}");
 
-        snap.permissions = vec![Permission {
-            action: Action::PatchDeployment,
-            verb: "patch".into(),
-            group: "apps".into(),
-            resource: "deployments".into(),
-            subresource: None,
-            namespace: Some("kube-system".into()),
-            allowed: false,
-            reason: None,
-        }];
+        snap.permissions = vec![sample::patch_denied()];
         let doc: serde_json::Value =
             serde_json::from_str(&check_json(&snap, &findings)).expect("JSON");
         let fix = &doc["findings"]

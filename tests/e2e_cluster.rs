@@ -259,6 +259,31 @@ async fn fix_and_restart(
     d
 }
 
+/// The seed's quick fix, then the proof it worked: NodeMetrics for every node, a clean library
+/// diagnosis, and `mstui check` exiting 0.
+async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
+    fix_and_restart(c, conn, FixId::KubeletInsecureTls, "--kubelet-insecure-tls").await;
+    wait_for(
+        "NodeMetrics for every node",
+        LONG,
+        Duration::from_secs(1),
+        || node_metrics_for_all(conn.client.clone()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (snap, findings) = wait_healthy(conn).await;
+    eprintln!("[e2e] healthy after the fix; findings {:?}", ids(&findings));
+    print_top(&snap);
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_eq!(
+        ran.code,
+        Some(0),
+        "check after the fix: {:?}\n{}",
+        finding_ids(&json),
+        ran.stderr
+    );
+}
+
 /// Poll the library snapshot + diagnose until no warning/error finding remains.
 async fn wait_healthy(conn: &Connection) -> (Snapshot, Vec<Finding>) {
     wait_for(
@@ -367,32 +392,7 @@ async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
         ids(&findings)
     );
 
-    fix_and_restart(
-        &c,
-        &conn,
-        FixId::KubeletInsecureTls,
-        "--kubelet-insecure-tls",
-    )
-    .await;
-    wait_for(
-        "NodeMetrics for every node",
-        LONG,
-        Duration::from_secs(1),
-        || node_metrics_for_all(conn.client.clone()),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (snap, findings) = wait_healthy(&conn).await;
-    eprintln!("[e2e] healthy after the fix; findings {:?}", ids(&findings));
-    print_top(&snap);
-    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
-    assert_eq!(
-        ran.code,
-        Some(0),
-        "check after the fix: {:?}\n{}",
-        finding_ids(&json),
-        ran.stderr
-    );
+    fix_x509_until_healthy(&c, &conn).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -443,31 +443,7 @@ async fn wrong_address_then_x509_then_healthy() {
     .unwrap_or_else(|e| panic!("{e}"));
     eprintln!("[e2e] after the address fix: {:?}", ids(&findings));
 
-    fix_and_restart(
-        &c,
-        &conn,
-        FixId::KubeletInsecureTls,
-        "--kubelet-insecure-tls",
-    )
-    .await;
-    wait_for(
-        "NodeMetrics for every node",
-        LONG,
-        Duration::from_secs(1),
-        || node_metrics_for_all(conn.client.clone()),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let (snap, _) = wait_healthy(&conn).await;
-    print_top(&snap);
-    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
-    assert_eq!(
-        ran.code,
-        Some(0),
-        "check after both fixes: {:?}\n{}",
-        finding_ids(&json),
-        ran.stderr
-    );
+    fix_x509_until_healthy(&c, &conn).await;
 }
 
 fn tail(s: &str) -> String {

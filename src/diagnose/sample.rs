@@ -232,6 +232,20 @@ pub fn metrics_unavailable() -> CallFailure {
     }
 }
 
+/// A permission-matrix entry saying the user may not patch the Deployment in kube-system.
+pub fn patch_denied() -> crate::snapshot::Permission {
+    crate::snapshot::Permission {
+        action: crate::snapshot::Action::PatchDeployment,
+        verb: "patch".into(),
+        group: "apps".into(),
+        resource: "deployments".into(),
+        subresource: None,
+        namespace: Some("kube-system".into()),
+        allowed: false,
+        reason: None,
+    }
+}
+
 /// A call refused by RBAC, as the cluster code records it.
 pub fn forbidden(verb: &str, resource: &str, namespace: Option<&str>) -> CallFailure {
     let scope = match namespace {

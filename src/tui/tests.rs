@@ -9,7 +9,7 @@ use crate::cluster::apply::ApplyError;
 use crate::cluster::logs::{LogEvent, TimedLine};
 use crate::diagnose::sample;
 use crate::i18n::Lang;
-use crate::snapshot::{Action as Perm, Permission, Snapshot};
+use crate::snapshot::Snapshot;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -154,16 +154,7 @@ fn read_only_never_sends_anything() {
 #[test]
 fn missing_permission_blocks_before_any_request_and_names_it() {
     let mut snap = sample::x509();
-    snap.permissions = vec![Permission {
-        action: Perm::PatchDeployment,
-        verb: "patch".into(),
-        group: "apps".into(),
-        resource: "deployments".into(),
-        subresource: None,
-        namespace: Some("kube-system".into()),
-        allowed: false,
-        reason: None,
-    }];
+    snap.permissions = vec![sample::patch_denied()];
     let mut app = app_with(snap, Options::default());
     app.update(key('2'));
     assert!(app.update(code(KeyCode::Enter)).is_empty());
