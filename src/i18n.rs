@@ -113,6 +113,50 @@ fn custom_title_ko(title: &str) -> Option<String> {
     Some(format!("mstui의 {call} 호출이 실패함"))
 }
 
+/// Prose made at run time (a plan's sentence, its warnings) in both languages. English is the
+/// canonical text — what JSON, logs and comparisons see, hence `Deref<Target = str>` and
+/// `PartialEq<&str>` to it — and the UI picks a language with [`Prose::get`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Prose {
+    pub en: String,
+    pub ko: String,
+}
+
+impl Prose {
+    pub fn new(en: impl Into<String>, ko: impl Into<String>) -> Prose {
+        Prose {
+            en: en.into(),
+            ko: ko.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ko => &self.ko,
+        }
+    }
+}
+
+impl std::ops::Deref for Prose {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.en
+    }
+}
+
+impl PartialEq<&str> for Prose {
+    fn eq(&self, other: &&str) -> bool {
+        self.en == *other
+    }
+}
+
+impl std::fmt::Display for Prose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use crate::fix::FixId;
 use crate::fix::args::{self, DiffKind, DiffLine};
 use crate::fix::csr::{CsrRequest, parse_csr_pem};
 use crate::flags::{FlagProblem, Flags};
+use crate::i18n::Prose;
 use crate::install::{Install, InstallKind, Version};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
@@ -63,13 +64,13 @@ pub struct FixPlan {
     pub fix: Option<FixId>,
     pub target: Target,
     /// One human sentence saying what changes where.
-    pub sentence: String,
+    pub sentence: Prose,
     pub field: ArgsField,
     /// The complete list before and after (for `command`, including the binary).
     pub before: Vec<String>,
     pub after: Vec<String>,
     pub diff: Vec<DiffLine>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Prose>,
     /// Validation of the flags metrics-server would run with after the change.
     pub problems: Vec<FlagProblem>,
     /// Strategic-merge patch for the Deployment (guarded by `metadata.resourceVersion`).
@@ -130,11 +131,21 @@ const COMPLETELY_INSECURE: &str = "deprecated-kubelet-completely-insecure";
 const RESOLUTION: &str = "metric-resolution";
 const LEGACY_PORT: &str = "10255";
 
-const MITM_WARNING: &str = "--kubelet-insecure-tls stops metrics-server from verifying kubelet \
-    certificates. It still sends its ServiceAccount token to whatever answers on each node's \
-    kubelet port, so anyone who can intercept that traffic (man-in-the-middle) gets a token that \
-    can list pods and nodes and read node metrics. Prefer the proper fix: CA-signed kubelet \
-    serving certificates (approve the kubelet-serving CSRs), then remove this flag.";
+/// The honest risk of the quick TLS fix.
+fn mitm_warning() -> Prose {
+    Prose::new(
+        "--kubelet-insecure-tls stops metrics-server from verifying kubelet certificates. It still \
+         sends its ServiceAccount token to whatever answers on each node's kubelet port, so anyone \
+         who can intercept that traffic (man-in-the-middle) gets a token that can list pods and \
+         nodes and read node metrics. Prefer the proper fix: CA-signed kubelet serving \
+         certificates (approve the kubelet-serving CSRs), then remove this flag.",
+        "--kubelet-insecure-tls를 쓰면 metrics-server가 kubelet 인증서를 검증하지 않습니다. 그래도 \
+         각 노드의 kubelet 포트에서 응답하는 상대에게 ServiceAccount 토큰을 보내므로, 그 통신을 \
+         가로챌 수 있는 누구나(중간자 공격, MITM) 파드·노드 목록을 읽고 노드 메트릭을 볼 수 있는 \
+         토큰을 얻습니다. 근본적인 해결책을 권합니다: CA가 서명한 kubelet 서빙 인증서(kubelet-serving \
+         CSR 승인)를 쓰고 이 인자를 제거하세요.",
+    )
+}
 
 // ---------------------------------------------------------------------------------------------
 // Locating the container
@@ -311,8 +322,9 @@ impl Op {
     }
 }
 
-/// What a fix does to the flags, and the sentence's verb phrase ("Add --x to").
-fn ops_for(fix: FixId, flags: &Flags) -> Result<(Vec<Op>, String), PlanError> {
+/// What a fix does to the flags, and the sentence's verb phrase: English "Add --x to" goes
+/// before the place, the Korean ending ("에 --x 추가") after it.
+fn ops_for(fix: FixId, flags: &Flags) -> Result<(Vec<Op>, Prose), PlanError> {
     let nothing = |why: &str| Err(PlanError::NothingToChange(why.into()));
     match fix {
         FixId::KubeletInsecureTls if flags.bool(INSECURE_TLS) => {
@@ -320,14 +332,20 @@ fn ops_for(fix: FixId, flags: &Flags) -> Result<(Vec<Op>, String), PlanError> {
         }
         FixId::KubeletInsecureTls => Ok((
             vec![Op::AddBool(INSECURE_TLS)],
-            "Add --kubelet-insecure-tls to".into(),
+            Prose::new(
+                "Add --kubelet-insecure-tls to",
+                "에 --kubelet-insecure-tls 추가",
+            ),
         )),
         FixId::DropKubeletInsecureTls if !flags.is_set(INSECURE_TLS) => {
             nothing("--kubelet-insecure-tls is not set")
         }
         FixId::DropKubeletInsecureTls => Ok((
             vec![Op::Remove(INSECURE_TLS)],
-            "Remove --kubelet-insecure-tls from".into(),
+            Prose::new(
+                "Remove --kubelet-insecure-tls from",
+                "에서 --kubelet-insecure-tls 제거",
+            ),
         )),
         FixId::PreferredAddressTypes => preferred_address_ops(flags),
         FixId::DropLegacyPortFlags => legacy_port_ops(flags),
@@ -336,7 +354,7 @@ fn ops_for(fix: FixId, flags: &Flags) -> Result<(Vec<Op>, String), PlanError> {
     }
 }
 
-fn preferred_address_ops(flags: &Flags) -> Result<(Vec<Op>, String), PlanError> {
+fn preferred_address_ops(flags: &Flags) -> Result<(Vec<Op>, Prose), PlanError> {
     let already = flags.occurrences(ADDRESS_TYPES) == 1
         && flags.preferred_address_types().join(",") == PREFERRED_ADDRESS_TYPES;
     if already {
@@ -344,11 +362,14 @@ fn preferred_address_ops(flags: &Flags) -> Result<(Vec<Op>, String), PlanError> 
             "--{ADDRESS_TYPES} is already {PREFERRED_ADDRESS_TYPES}"
         )));
     }
-    let verb = format!("Set --{ADDRESS_TYPES}={PREFERRED_ADDRESS_TYPES} (one occurrence) in");
+    let verb = Prose::new(
+        format!("Set --{ADDRESS_TYPES}={PREFERRED_ADDRESS_TYPES} (one occurrence) in"),
+        format!("의 --{ADDRESS_TYPES}를 {PREFERRED_ADDRESS_TYPES}(으)로 설정 (한 번만)"),
+    );
     Ok((vec![Op::Set(ADDRESS_TYPES, PREFERRED_ADDRESS_TYPES)], verb))
 }
 
-fn legacy_port_ops(flags: &Flags) -> Result<(Vec<Op>, String), PlanError> {
+fn legacy_port_ops(flags: &Flags) -> Result<(Vec<Op>, Prose), PlanError> {
     let legacy_port = flags
         .all()
         .iter()
@@ -377,17 +398,23 @@ fn legacy_port_ops(flags: &Flags) -> Result<(Vec<Op>, String), PlanError> {
             "--kubelet-port=10255 and --deprecated-kubelet-completely-insecure",
         ),
     };
-    Ok((ops, format!("Remove {what} from")))
+    Ok((
+        ops,
+        Prose::new(format!("Remove {what} from"), format!("에서 {what} 제거")),
+    ))
 }
 
-fn resolution_ops(flags: &Flags) -> Result<(Vec<Op>, String), PlanError> {
+fn resolution_ops(flags: &Flags) -> Result<(Vec<Op>, Prose), PlanError> {
     let target = std::time::Duration::from_secs(15);
     if flags.occurrences(RESOLUTION) == 1 && flags.duration(RESOLUTION) == Some(target) {
         return Err(PlanError::NothingToChange(
             "--metric-resolution is already 15s".into(),
         ));
     }
-    let verb = format!("Set --{RESOLUTION}={METRIC_RESOLUTION} in");
+    let verb = Prose::new(
+        format!("Set --{RESOLUTION}={METRIC_RESOLUTION} in"),
+        format!("의 --{RESOLUTION}를 {METRIC_RESOLUTION}(으)로 설정"),
+    );
     Ok((vec![Op::Set(RESOLUTION, METRIC_RESOLUTION)], verb))
 }
 
@@ -404,11 +431,26 @@ pub fn plan(fix: FixId, install: &Install, deployment: &Deployment) -> Result<Fi
         .iter()
         .fold(flags_of(c, field).to_vec(), |list, op| op.apply(&list));
     let after = with_flags(c, field, edited);
-    let sentence = format!("{verb} {}", place(field, &loc.target));
+    let sentence = Prose::new(
+        format!("{} {}", verb.en, place(field, &loc.target)),
+        format!("{}{}", place_ko(field, &loc.target), verb.ko),
+    );
     let mut plan = build(Some(fix), loc, field, after, sentence, version);
     plan.warnings = fix_warnings(fix, &flags);
     plan.warnings.extend(install_warnings(&install.kind));
     Ok(plan)
+}
+
+/// The same place in Korean: "deployment ns/name의 X 컨테이너" (and its command).
+fn place_ko(field: ArgsField, t: &Target) -> String {
+    let container = format!(
+        "deployment {}/{}의 {} 컨테이너",
+        t.namespace, t.deployment, t.container
+    );
+    match field {
+        ArgsField::Args => container,
+        ArgsField::Command => format!("{container} command"),
+    }
 }
 
 /// "container X of deployment ns/name", or "the command of container X …".
@@ -425,7 +467,7 @@ fn build(
     loc: Located<'_>,
     field: ArgsField,
     after: Vec<String>,
-    sentence: String,
+    sentence: Prose,
     version: Option<Version>,
 ) -> FixPlan {
     let before = list_of(loc.container, field);
@@ -464,40 +506,58 @@ pub fn args_patch(
     })
 }
 
-fn fix_warnings(fix: FixId, flags: &Flags) -> Vec<String> {
+fn fix_warnings(fix: FixId, flags: &Flags) -> Vec<Prose> {
     match fix {
-        FixId::KubeletInsecureTls => vec![MITM_WARNING.into()],
-        FixId::DropKubeletInsecureTls => vec![
+        FixId::KubeletInsecureTls => vec![mitm_warning()],
+        FixId::DropKubeletInsecureTls => vec![Prose::new(
             "Remove it only once kubelets serve certificates signed by the cluster CA (approved \
-             kubelet-serving CSRs); otherwise every scrape fails again with x509 errors (F15)."
-                .into(),
-        ],
-        FixId::PreferredAddressTypes if !flags.bool(INSECURE_TLS) => vec![
+             kubelet-serving CSRs); otherwise every scrape fails again with x509 errors (F15).",
+            "kubelet이 클러스터 CA가 서명한 인증서(승인된 kubelet-serving CSR)를 쓸 때만 제거하세요. \
+             그렇지 않으면 모든 수집이 다시 x509 오류로 실패합니다(F15).",
+        )],
+        FixId::PreferredAddressTypes if !flags.bool(INSECURE_TLS) => vec![Prose::new(
             "metrics-server will dial node IPs first. Kubelet certificates must then list those IPs: \
              self-signed kubelet certificates carry only the hostname, so expect \"doesn't contain \
-             any IP SANs\" (F16) until kubelets have CA-signed serving certificates."
-                .into(),
-        ],
+             any IP SANs\" (F16) until kubelets have CA-signed serving certificates.",
+            "metrics-server가 노드 IP로 먼저 접속합니다. 그러면 kubelet 인증서에 그 IP가 있어야 \
+             합니다: 자체 서명 kubelet 인증서에는 호스트 이름만 있으므로, kubelet이 CA가 서명한 서빙 \
+             인증서를 갖기 전까지 \"doesn't contain any IP SANs\"(F16)가 나올 수 있습니다.",
+        )],
         _ => Vec::new(),
     }
 }
 
 /// F40 and Helm: who else writes this Deployment.
-fn install_warnings(kind: &InstallKind) -> Vec<String> {
+fn install_warnings(kind: &InstallKind) -> Vec<Prose> {
     match kind {
-        k if k.reverts_edits() => vec![format!(
-            "This Deployment is managed ({}): its reconciler will likely revert this edit (F40). \
-             Prefer the provider's own configuration; otherwise expect to re-apply it.",
-            k.label()
+        k if k.reverts_edits() => vec![Prose::new(
+            format!(
+                "This Deployment is managed ({}): its reconciler will likely revert this edit (F40). \
+                 Prefer the provider's own configuration; otherwise expect to re-apply it.",
+                k.label()
+            ),
+            format!(
+                "이 Deployment는 관리형({})입니다: 관리 컨트롤러가 이 수정을 되돌릴 가능성이 큽니다(F40). \
+                 제공자의 설정 방법을 쓰고, 그렇지 않으면 다시 적용할 각오를 하세요.",
+                k.label()
+            ),
         )],
-        InstallKind::Helm { release, .. } => vec![format!(
-            "Installed by Helm{}: the next helm upgrade overwrites this edit, so put the same change \
-             in the chart values (args, or defaultArgs for the default flags).",
-            release
+        InstallKind::Helm { release, .. } => {
+            let release = release
                 .as_deref()
                 .map(|r| format!(" release {r}"))
-                .unwrap_or_default()
-        )],
+                .unwrap_or_default();
+            vec![Prose::new(
+                format!(
+                    "Installed by Helm{release}: the next helm upgrade overwrites this edit, so put \
+                     the same change in the chart values (args, or defaultArgs for the default flags)."
+                ),
+                format!(
+                    "Helm{release}으로 설치되었습니다: 다음 helm upgrade가 이 수정을 덮어쓰므로 같은 \
+                     변경을 차트 값(args, 기본 인자는 defaultArgs)에도 넣으세요."
+                ),
+            )]
+        }
         _ => Vec::new(),
     }
 }
@@ -534,11 +594,18 @@ pub fn plan_edit(
     }
     let version = version_of(install.version, c);
     let before_flags = Flags::parse(&crate::flags::container_argv(c), version);
-    let sentence = format!("Replace the {} of {}", field.key(), loc.target);
+    let sentence = Prose::new(
+        format!("Replace the {} of {}", field.key(), loc.target),
+        format!(
+            "{}의 {}를 편집한 목록으로 교체",
+            place_ko(ArgsField::Args, &loc.target),
+            field.key()
+        ),
+    );
     let mut plan = build(None, loc, field, after, sentence, version);
     let after_flags = Flags::parse(&argv_with(c, field, &plan.after), version);
     if after_flags.bool(INSECURE_TLS) && !before_flags.bool(INSECURE_TLS) {
-        plan.warnings.push(MITM_WARNING.into());
+        plan.warnings.push(mitm_warning());
     }
     plan.warnings.extend(install_warnings(&install.kind));
     Ok(plan)
@@ -560,13 +627,27 @@ pub fn plan_undo(previous: &FixPlan, deployment: &Deployment) -> Result<FixPlan,
     }
     let mut warnings = Vec::new();
     if current != previous.after {
-        warnings.push(format!(
-            "The {} changed since this fix was applied; undo restores the exact earlier list and \
-             also discards those later changes. Check the diff.",
-            field.key()
+        warnings.push(Prose::new(
+            format!(
+                "The {} changed since this fix was applied; undo restores the exact earlier list \
+                 and also discards those later changes. Check the diff.",
+                field.key()
+            ),
+            format!(
+                "이 조치를 적용한 뒤 {}가 또 바뀌었습니다: 되돌리기는 이전 목록을 그대로 복원하므로 그 \
+                 뒤의 변경도 사라집니다. diff를 확인하세요.",
+                field.key()
+            ),
         ));
     }
-    let sentence = format!("Restore the previous {} of {}", field.key(), loc.target);
+    let sentence = Prose::new(
+        format!("Restore the previous {} of {}", field.key(), loc.target),
+        format!(
+            "{}의 {}를 이전 상태로 되돌리기",
+            place_ko(ArgsField::Args, &loc.target),
+            field.key()
+        ),
+    );
     let version = version_of(None, c);
     let mut plan = build(None, loc, field, previous.before.clone(), sentence, version);
     plan.warnings = warnings;
@@ -581,13 +662,13 @@ pub fn plan_undo(previous: &FixPlan, deployment: &Deployment) -> Result<FixPlan,
 pub struct RestartPlan {
     pub namespace: String,
     pub deployment: String,
-    pub sentence: String,
+    pub sentence: Prose,
     /// RFC 3339, UTC, seconds precision (what kubectl writes, in UTC).
     pub restarted_at: String,
     /// Strategic-merge patch of the pod template annotation. Not guarded by resourceVersion:
     /// like kubectl, a restart does not conflict with other edits.
     pub patch: Value,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Prose>,
 }
 
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
@@ -607,14 +688,23 @@ pub fn plan_restart(
         .and_then(|s| s.paused)
         .unwrap_or(false);
     let warnings = if paused {
-        vec!["The Deployment is paused: no new pods roll out until it is resumed (kubectl rollout resume).".into()]
+        vec![Prose::new(
+            "The Deployment is paused: no new pods roll out until it is resumed (kubectl rollout resume).",
+            "Deployment가 일시 중지(paused) 상태입니다: 재개(kubectl rollout resume)하기 전에는 새 파드가 나오지 않습니다.",
+        )]
     } else {
         Vec::new()
     };
     RestartPlan {
-        sentence: format!(
-            "Restart deployment {}/{} (rolling replacement of its pods)",
-            install.namespace, install.deployment
+        sentence: Prose::new(
+            format!(
+                "Restart deployment {}/{} (rolling replacement of its pods)",
+                install.namespace, install.deployment
+            ),
+            format!(
+                "deployment {}/{} 재시작 (파드를 차례로 교체)",
+                install.namespace, install.deployment
+            ),
         ),
         namespace: install.namespace.clone(),
         deployment: install.deployment.clone(),
@@ -633,8 +723,8 @@ pub const KUBELET_SERVING_SIGNER: &str = "kubernetes.io/kubelet-serving";
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CsrApprovalPlan {
     pub csrs: Vec<CsrApproval>,
-    pub sentence: String,
-    pub warnings: Vec<String>,
+    pub sentence: Prose,
+    pub warnings: Vec<Prose>,
 }
 
 /// One CSR to approve.
@@ -668,14 +758,17 @@ pub fn plan_approve_csrs(csrs: &[CertificateSigningRequest]) -> Option<CsrApprov
     }
     pending.sort_by(|a, b| a.name.cmp(&b.name));
     let sentence = approval_sentence(&pending);
-    let warnings = vec![
+    let warnings = vec![Prose::new(
         "Approving issues a serving certificate for exactly the DNS names and IPs each request \
          asks for. mstui does not check them against the node: anyone holding a node's client \
          credentials could ask for other names. Compare the names below with the node's \
          addresses (kubectl get node -o wide) before approving; a SAN-checking approver \
-         (kubelet-csr-approver) is the lasting fix. Renewals need approval again."
-            .into(),
-    ];
+         (kubelet-csr-approver) is the lasting fix. Renewals need approval again.",
+        "승인하면 각 요청이 요구한 DNS 이름과 IP 그대로 서빙 인증서가 발급됩니다. mstui는 이를 노드와 \
+         대조하지 않습니다: 노드의 클라이언트 자격 증명을 가진 누구나 다른 이름을 요청할 수 있습니다. \
+         승인 전에 아래 이름을 노드 주소(kubectl get node -o wide)와 비교하세요. SAN을 검사하는 \
+         승인기(kubelet-csr-approver)가 지속적인 해결책이며, 인증서 갱신 때마다 다시 승인이 필요합니다.",
+    )];
     Some(CsrApprovalPlan {
         csrs: pending,
         sentence,
@@ -684,7 +777,7 @@ pub fn plan_approve_csrs(csrs: &[CertificateSigningRequest]) -> Option<CsrApprov
 }
 
 /// "Approve 2 pending kubelet-serving CSRs (nodes node-1, node-2)".
-fn approval_sentence(pending: &[CsrApproval]) -> String {
+fn approval_sentence(pending: &[CsrApproval]) -> Prose {
     let mut nodes: Vec<&str> = pending.iter().filter_map(|a| a.node.as_deref()).collect();
     nodes.sort_unstable();
     nodes.dedup();
@@ -694,14 +787,16 @@ fn approval_sentence(pending: &[CsrApproval]) -> String {
         pending.len(),
         plural(pending.len())
     );
+    let mut ko = format!("대기 중인 kubelet-serving CSR {}개 승인", pending.len());
     if !nodes.is_empty() {
         sentence.push_str(&format!(
             " (node{} {})",
             plural(nodes.len()),
             nodes.join(", ")
         ));
+        ko.push_str(&format!(" (노드 {})", nodes.join(", ")));
     }
-    sentence
+    Prose::new(sentence, ko)
 }
 
 fn is_pending_kubelet_serving(csr: &CertificateSigningRequest) -> bool {

@@ -666,14 +666,11 @@ impl App {
                 let Some(d) = self.dialog.take() else {
                     return Vec::new();
                 };
-                let sentence = match &d.change {
-                    Change::Args(p) => p.sentence.clone(),
-                    Change::Restart(p) => p.sentence.clone(),
-                    Change::ApproveCsrs(p) => p.sentence.clone(),
-                };
+                let lang = self.lang();
+                let sentence = d.change.sentence().get(lang);
                 self.status = Some((
                     Severity::Info,
-                    format!("{} {sentence}", t::APPLIED.get(self.lang())),
+                    format!("{} {sentence}", t::APPLIED.get(lang)),
                 ));
                 match (&d.request, &d.change) {
                     (Request::Undo(_), _) => {

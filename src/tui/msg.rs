@@ -4,6 +4,7 @@
 use crate::cluster::apply::ApplyError;
 use crate::cluster::logs::{LogEvent, LogTarget};
 use crate::fix::plan::{CsrApprovalPlan, FixPlan, RestartPlan};
+use crate::i18n::Prose;
 use crate::snapshot::Snapshot;
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
@@ -45,6 +46,26 @@ pub enum Change {
     Args(FixPlan),
     Restart(RestartPlan),
     ApproveCsrs(CsrApprovalPlan),
+}
+
+impl Change {
+    /// What the change does, in one sentence.
+    pub fn sentence(&self) -> &Prose {
+        match self {
+            Change::Args(p) => &p.sentence,
+            Change::Restart(p) => &p.sentence,
+            Change::ApproveCsrs(p) => &p.sentence,
+        }
+    }
+
+    /// What to know before confirming.
+    pub fn warnings(&self) -> &[Prose] {
+        match self {
+            Change::Args(p) => &p.warnings,
+            Change::Restart(p) => &p.warnings,
+            Change::ApproveCsrs(p) => &p.warnings,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -500,3 +500,15 @@ fn error_signatures_are_highlighted_in_colour_and_without() {
         assert!(found, "the x509 signature is on screen");
     }
 }
+
+#[test]
+fn screen_korean_fix_dialog_at_80x24() {
+    let mut app = x509_with_logs(Lang::Ko);
+    open_quick_fix(&mut app);
+    let d = app.dialog.as_ref().expect("dialog");
+    assert!(
+        d.change.warnings()[0].get(Lang::Ko).contains("중간자 공격"),
+        "the MITM warning is in Korean"
+    );
+    insta::assert_snapshot!(screen(&app, 80, 24, false).backend());
+}

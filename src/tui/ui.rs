@@ -613,6 +613,22 @@ fn draw_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), hints);
 }
 
+/// Blank the overlay's area and one column on each side: a double-width character left of the
+/// border would otherwise spill over it (Korean text behind a dialog).
+fn clear_under(frame: &mut Frame, area: Rect) {
+    let screen = frame.area();
+    let x = area.x.saturating_sub(1).max(screen.x);
+    let right = (area.x + area.width + 1).min(screen.x + screen.width);
+    frame.render_widget(
+        Clear,
+        Rect {
+            x,
+            width: right - x,
+            ..area
+        },
+    );
+}
+
 /// A centred rectangle of `percent_x` × `percent_y` of `area`.
 fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
     let [_, mid, _] = Layout::vertical([
@@ -634,7 +650,7 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
     let Some(d) = app.dialog.as_ref() else { return };
     let l = lang(app);
     let area = centered(frame.area(), 94, 90);
-    frame.render_widget(Clear, area);
+    clear_under(frame, area);
     let block = Block::bordered()
         .title(Span::styled(
             format!(" {} ", t::DIALOG_TITLE.get(l)),
@@ -649,12 +665,11 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
     frame.render_widget(block, area);
 
     let mut lines: Vec<Line> = Vec::new();
-    let (sentence, warnings) = match &d.change {
-        Change::Args(p) => (p.sentence.clone(), p.warnings.clone()),
-        Change::Restart(p) => (p.sentence.clone(), p.warnings.clone()),
-        Change::ApproveCsrs(p) => (p.sentence.clone(), p.warnings.clone()),
-    };
-    lines.push(Line::styled(sentence, theme.title()));
+    let warnings = d.change.warnings();
+    lines.push(Line::styled(
+        d.change.sentence().get(l).to_string(),
+        theme.title(),
+    ));
     lines.push(Line::styled(
         format!("{} · {}", app.cluster.context, app.cluster.server),
         theme.muted(),
@@ -731,7 +746,7 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(t::WARNINGS.get(l), theme.warning()));
         for w in warnings {
-            lines.push(Line::styled(format!("! {w}"), theme.warning()));
+            lines.push(Line::styled(format!("! {}", w.get(l)), theme.warning()));
         }
     }
     frame.render_widget(
@@ -745,7 +760,7 @@ fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
 fn draw_editor(app: &App, editor: &super::app::Editor, frame: &mut Frame, theme: Theme) {
     let l = lang(app);
     let area = centered(frame.area(), 90, 80);
-    frame.render_widget(Clear, area);
+    clear_under(frame, area);
     let problem_rows = (editor.problems.len() as u16).clamp(1, 6);
     let [text_area, problems] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(problem_rows + 2)]).areas(area);
@@ -786,7 +801,7 @@ fn draw_editor(app: &App, editor: &super::app::Editor, frame: &mut Frame, theme:
 fn draw_help(app: &App, frame: &mut Frame, theme: Theme) {
     let l = lang(app);
     let area = centered(frame.area(), 80, 90);
-    frame.render_widget(Clear, area);
+    clear_under(frame, area);
     let block = Block::bordered()
         .title(Span::styled(
             format!(" {} ", t::HELP_TITLE.get(l)),
