@@ -344,6 +344,19 @@ pub fn install_kind(d: &Deployment) -> InstallKind {
     InstallKind::Manifest
 }
 
+/// `k=v,k=v` from the Deployment's `matchLabels`: what `kubectl get pods -l` would use to find
+/// its pods.
+pub fn pod_selector(d: &Deployment) -> Option<String> {
+    let labels = d.spec.as_ref()?.selector.match_labels.as_ref()?;
+    Some(
+        labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    )
+}
+
 fn label<'a>(d: &'a Deployment, key: &str) -> Option<&'a str> {
     d.metadata.labels.as_ref()?.get(key).map(String::as_str)
 }

@@ -12,7 +12,9 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::{
+    APIService, APIServiceCondition,
+};
 use serde::Serialize;
 
 /// The name of the APIService that registers the Metrics API.
@@ -171,6 +173,18 @@ impl Snapshot {
             .iter()
             .filter(|p| p.action == action)
             .all(|p| p.allowed)
+    }
+
+    /// The APIService's `Available` condition, if the APIService exists and reports one.
+    pub fn apiservice_available(&self) -> Option<&APIServiceCondition> {
+        self.apiservice
+            .as_ref()?
+            .status
+            .as_ref()?
+            .conditions
+            .as_ref()?
+            .iter()
+            .find(|c| c.type_ == "Available")
     }
 
     /// The denied permissions for `action`, spelled like `kubectl auth can-i` and joined, or

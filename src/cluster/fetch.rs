@@ -269,7 +269,7 @@ async fn fetch_around(
 ) -> Around {
     let ns = install.namespace.as_str();
     let client = &conn.client;
-    let selector = match_labels_selector(deployment);
+    let selector = install::pod_selector(deployment).unwrap_or_default();
     let slice_params = ListParams::default().labels(&format!(
         "kubernetes.io/service-name={}",
         service.as_deref().unwrap_or(&install.deployment)
@@ -470,20 +470,6 @@ pub fn required_permissions(ns: &str) -> Vec<Permission> {
             false,
         ),
     ]
-}
-
-/// `k=v,k=v` from the Deployment's `matchLabels` (what `kubectl get pods -l` would use).
-fn match_labels_selector(d: &Deployment) -> String {
-    d.spec
-        .as_ref()
-        .and_then(|s| s.selector.match_labels.as_ref())
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        })
-        .unwrap_or_default()
 }
 
 fn owned_by(

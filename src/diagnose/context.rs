@@ -33,14 +33,10 @@ pub(crate) struct ApiState {
 
 impl ApiState {
     fn read(snap: &Snapshot) -> ApiState {
-        let Some(api) = &snap.apiservice else {
+        if snap.apiservice.is_none() {
             return ApiState::default();
-        };
-        let condition = api
-            .status
-            .as_ref()
-            .and_then(|s| s.conditions.as_ref())
-            .and_then(|cs| cs.iter().find(|c| c.type_ == "Available"));
+        }
+        let condition = snap.apiservice_available();
         ApiState {
             exists: true,
             available: condition.map(|c| c.status == "True"),

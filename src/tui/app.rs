@@ -791,19 +791,7 @@ fn validate_editor(editor: &mut Editor, version: Option<crate::install::Version>
 /// Where to stream logs from, once the install is known.
 fn log_target(snap: &Snapshot) -> Option<LogTarget> {
     let install = snap.install.as_ref()?;
-    let selector = snap
-        .deployment
-        .as_ref()?
-        .spec
-        .as_ref()?
-        .selector
-        .match_labels
-        .as_ref()?;
-    let selector = selector
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let selector = crate::install::pod_selector(snap.deployment.as_ref()?)?;
     Some(LogTarget {
         namespace: install.namespace.clone(),
         selector,
@@ -815,13 +803,8 @@ fn log_target(snap: &Snapshot) -> Option<LogTarget> {
 /// Metrics are back: the APIService is Available and every node has metrics.
 pub fn metrics_back(snap: &Snapshot) -> bool {
     let available = snap
-        .apiservice
-        .as_ref()
-        .and_then(|a| a.status.as_ref()?.conditions.as_ref())
-        .is_some_and(|cs| {
-            cs.iter()
-                .any(|c| c.type_ == "Available" && c.status == "True")
-        });
+        .apiservice_available()
+        .is_some_and(|c| c.status == "True");
     available && crate::report::coverage(snap).is_some_and(|(n, m)| m > 0 && n == m)
 }
 

@@ -369,22 +369,13 @@ fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
             theme.muted(),
         ));
     }
-    let available = snap.apiservice.as_ref().and_then(|a| {
-        a.status
-            .as_ref()?
-            .conditions
-            .as_ref()?
-            .iter()
-            .find(|c| c.type_ == "Available")
-            .cloned()
-    });
-    if let Some(c) = available {
+    if let Some(c) = snap.apiservice_available() {
         let style = if c.status == "True" {
             theme.ok()
         } else {
             theme.error()
         };
-        let reason = c.reason.unwrap_or_default();
+        let reason = c.reason.as_deref().unwrap_or_default();
         out.push(Line::styled(
             format!("{}: Available={} {reason}", t::APISERVICE.get(l), c.status),
             style,
