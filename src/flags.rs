@@ -6,8 +6,8 @@
 //! flags in `command:` count as much as flags in `args:`. This module reproduces those rules and
 //! replays metrics-server's startup validation (F12) so a plan can be checked before it is applied.
 
-use crate::diagnose::finding::{RuleId, Severity};
 use crate::install::Version;
+use crate::vocab::{RuleId, Severity};
 use k8s_openapi::api::core::v1::Container;
 use serde::Serialize;
 use std::time::Duration;
@@ -550,7 +550,7 @@ impl FlagProblem {
         FlagProblem {
             flag: flag.into(),
             message: message.into(),
-            rule: RuleId(12),
+            rule: RuleId::StartupExit,
             severity: Severity::Error,
         }
     }
@@ -559,7 +559,7 @@ impl FlagProblem {
         FlagProblem {
             flag: flag.into(),
             message: message.into(),
-            rule: RuleId(38),
+            rule: RuleId::MisleadingFlag,
             severity: Severity::Warning,
         }
     }
@@ -791,7 +791,7 @@ impl Flags {
         out.push(FlagProblem {
             flag: "--kubelet-preferred-address-types".into(),
             message,
-            rule: RuleId(21),
+            rule: RuleId::NoMatchingAddressType,
             severity: if all_invalid {
                 Severity::Error
             } else {
@@ -1043,7 +1043,7 @@ mod tests {
     fn problems(f: &Flags, rule: u8) -> Vec<String> {
         f.validate()
             .into_iter()
-            .filter(|p| p.rule == RuleId(rule))
+            .filter(|p| p.rule.number() == rule)
             .map(|p| p.message)
             .collect()
     }
@@ -1154,7 +1154,10 @@ mod tests {
         assert!(f.is_set("kubelet-insecure-tls"));
         assert_eq!(f.value("kubelet-insecure-tls").as_deref(), Some("false"));
         let p = &f.validate()[0];
-        assert_eq!((p.rule, p.severity), (RuleId(38), Severity::Warning));
+        assert_eq!(
+            (p.rule, p.severity),
+            (RuleId::MisleadingFlag, Severity::Warning)
+        );
         assert_eq!(
             p.message,
             "--kubelet-insecure-tls is present but set to false, so it is off"
@@ -1177,7 +1180,7 @@ mod tests {
             e[0].message,
             "invalid argument \"yes\" for \"--kubelet-insecure-tls\" flag: strconv.ParseBool: parsing \"yes\": invalid syntax"
         );
-        assert_eq!(e[0].rule, RuleId(12));
+        assert_eq!(e[0].rule, RuleId::StartupExit);
     }
 
     #[test]
@@ -1343,7 +1346,7 @@ mod tests {
         assert_eq!(f.occurrences("kubelet-preferred-address-types"), 2);
         let p = f.validate();
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].rule, RuleId(38));
+        assert_eq!(p[0].rule, RuleId::MisleadingFlag);
         assert_eq!(p[0].severity, Severity::Warning);
         assert_eq!(
             p[0].message,
@@ -1403,12 +1406,18 @@ mod tests {
         let f = parse(&["--kubelet-preferred-address-types=InternalIP, Hostname"]);
         let p = f.validate();
         assert_eq!(p.len(), 1);
-        assert_eq!((p[0].rule, p[0].severity), (RuleId(21), Severity::Warning));
+        assert_eq!(
+            (p[0].rule, p[0].severity),
+            (RuleId::NoMatchingAddressType, Severity::Warning)
+        );
         assert!(p[0].message.contains("\" Hostname\""), "{}", p[0].message);
 
         let f = parse(&["--kubelet-preferred-address-types=internalip"]);
         let p = f.validate();
-        assert_eq!((p[0].rule, p[0].severity), (RuleId(21), Severity::Error));
+        assert_eq!(
+            (p[0].rule, p[0].severity),
+            (RuleId::NoMatchingAddressType, Severity::Error)
+        );
         assert!(p[0].message.ends_with("every scrape will fail"));
 
         assert!(parse(&["--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname,InternalDNS,ExternalDNS"]).validate().is_empty());

@@ -105,7 +105,7 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
         }
     };
     print_out(&text);
-    if report::has_problems(&findings) {
+    if mstui::diagnose::has_problems(&findings) {
         exit::PROBLEMS
     } else {
         exit::HEALTHY
@@ -139,18 +139,18 @@ async fn interactive(global: &GlobalArgs) -> i32 {
     }
 }
 
-fn lang(global: &GlobalArgs) -> mstui::i18n::Lang {
+fn lang(global: &GlobalArgs) -> mstui::vocab::Lang {
     let explicit = global.lang.map(|l| match l {
-        mstui::cli::LangArg::En => mstui::i18n::Lang::En,
-        mstui::cli::LangArg::Ko => mstui::i18n::Lang::Ko,
+        mstui::cli::LangArg::En => mstui::vocab::Lang::En,
+        mstui::cli::LangArg::Ko => mstui::vocab::Lang::Ko,
     });
-    mstui::i18n::Lang::from_env(explicit)
+    mstui::vocab::Lang::from_env(explicit)
 }
 
 fn analyze_logs(
     file: Option<std::path::PathBuf>,
     output: mstui::cli::LogFormat,
-    lang: mstui::i18n::Lang,
+    lang: mstui::vocab::Lang,
 ) -> i32 {
     let mut bytes = Vec::new();
     let read = match file.as_deref() {

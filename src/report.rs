@@ -2,9 +2,9 @@
 //!
 //! Pure: data in, strings out. Whether to colour is decided by the caller ([`use_color`]).
 
-use crate::diagnose::{Finding, Severity, Step};
-use crate::i18n::{Lang, Text, finding_title};
+use crate::diagnose::{Finding, coverage, has_problems, headline};
 use crate::snapshot::Snapshot;
+use crate::vocab::{Lang, Severity, Step, Text};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -43,23 +43,6 @@ impl Paint {
             Severity::Info => self.wrap("36", t),
         }
     }
-}
-
-/// Whether the findings count as "problems found" (exit 1): any warning or error.
-pub fn has_problems(findings: &[Finding]) -> bool {
-    findings.iter().any(|f| f.severity >= Severity::Warning)
-}
-
-/// Node metrics coverage: (nodes with metrics, all nodes), when both are known.
-pub fn coverage(snap: &Snapshot) -> Option<(usize, usize)> {
-    let metrics = snap.node_metrics.as_ref()?;
-    let total = snap.nodes.len();
-    let covered = snap
-        .nodes
-        .iter()
-        .filter(|n| metrics.iter().any(|m| m.metadata.name == n.metadata.name))
-        .count();
-    Some((covered, total))
 }
 
 /// The stable JSON document of `check -o json`.
@@ -117,8 +100,7 @@ fn findings_json(snap: &Snapshot, findings: &[Finding]) -> serde_json::Value {
             slots.into_iter().flatten().zip(&f.fixes)
         });
     for (slot, fix) in fixes {
-        if let (Some(denied), Some(obj)) = (snap.denied(fix.id.permission()), slot.as_object_mut())
-        {
+        if let (Some(denied), Some(obj)) = (snap.denied(fix.needs()), slot.as_object_mut()) {
             obj.insert(
                 "disabled".into(),
                 format!("missing permission: {denied}").into(),
@@ -131,7 +113,7 @@ fn findings_json(snap: &Snapshot, findings: &[Finding]) -> serde_json::Value {
 /// The text reports' own words (JSON never uses them). Korean step titles are the seed
 /// runbook's headings.
 mod words {
-    use crate::i18n::Text;
+    use crate::vocab::Text;
 
     pub const LOGS: Text = Text::new("Logs", "Metrics Server 로그 확인으로 원인 구체화");
     pub const TLS: Text = Text::new("Kubelet TLS", "TLS 인증 문제 해결");
@@ -278,7 +260,7 @@ pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lan
 fn write_finding(out: &mut String, f: &Finding, paint: Paint, lang: Lang) {
     let tag = severity_tag(f.severity, lang, paint);
     // Titles, nodes and evidence can quote pod logs and cluster objects: untrusted text.
-    let title = shown(&finding_title(f, lang));
+    let title = shown(f.title(lang));
     let _ = writeln!(out, "  {tag} {} {title}", paint.bold(&f.id.to_string()));
     if !f.nodes.is_empty() {
         let nodes: Vec<String> = f.nodes.iter().map(|n| shown(n)).collect();
@@ -293,15 +275,12 @@ fn write_finding(out: &mut String, f: &Finding, paint: Paint, lang: Lang) {
         let _ = writeln!(out, "          {}", paint.dim(&format!("· {}", shown(e))));
     }
     for fix in &f.fixes {
-        let summary = match lang {
-            Lang::En => fix.summary.as_str(),
-            Lang::Ko => crate::i18n::fix_summary(fix.id).ko,
-        };
+        let summary = fix.summary().get(lang);
         let _ = writeln!(
             out,
             "          {} {}: {summary}",
             words::FIX.get(lang),
-            fix.id.as_str()
+            fix.as_str()
         );
     }
 }
@@ -309,27 +288,6 @@ fn write_finding(out: &mut String, f: &Finding, paint: Paint, lang: Lang) {
 /// Untrusted text made safe to print: control and escape sequences removed, length capped.
 fn shown(text: &str) -> String {
     crate::logs::sanitize(text, 1000).into_owned()
-}
-
-/// The finding that explains the others: the most severe, and among equals the one furthest
-/// down the chain APIService → endpoints → pod readiness → logs → kubelet (catalog §4), because
-/// an unavailable APIService or an unready pod is usually the symptom of a kubelet-leg failure.
-pub fn headline(findings: &[Finding]) -> Option<&Finding> {
-    findings
-        .iter()
-        .min_by_key(|f| (std::cmp::Reverse(f.severity), chain_depth(f.id), f.id))
-}
-
-/// Lower is closer to the root cause.
-fn chain_depth(id: crate::diagnose::RuleId) -> u8 {
-    match id.0 {
-        15..=27 => 0, // metrics-server → kubelet: TLS, reachability, kubelet auth and answers
-        10..=13 | 38 => 1, // the pod cannot run, or runs the wrong flags
-        7..=9 => 2,   // apiserver → metrics-server auth and TLS
-        14 => 3,      // not Ready: usually because of the above
-        1..=6 => 4,   // registration and endpoints: the symptom the user sees
-        _ => 5,
-    }
 }
 
 /// One line: healthy, or the headline finding and the metrics coverage.
@@ -349,7 +307,7 @@ pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang) 
                 .iter()
                 .filter(|f| f.severity == Severity::Warning)
                 .count();
-            let title = finding_title(f, lang);
+            let title = f.title(lang);
             let head = paint.severity(f.severity, &format!("{} {title}", f.id));
             match lang {
                 Lang::En => {
@@ -365,9 +323,9 @@ pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang) 
 // analyze-logs
 
 use crate::cli::LogFormat;
-use crate::diagnose::RuleId;
 use crate::logs::classify::classify;
 use crate::logs::sanitize::sanitize;
+use crate::vocab::RuleId;
 
 /// How much of a matched line the text report shows.
 const EXCERPT_CHARS: usize = 220;
@@ -412,11 +370,11 @@ impl Analysis {
     pub fn summaries(&self) -> Vec<RuleSummary> {
         let mut by_rule: std::collections::BTreeMap<RuleId, RuleSummary> = Default::default();
         for m in &self.matches {
-            let info = crate::diagnose::catalog::info(m.rule);
+            let info = crate::vocab::catalog::info(m.rule);
             let s = by_rule.entry(m.rule).or_insert_with(|| RuleSummary {
                 id: m.rule,
                 step: info.step,
-                title: info.title_en,
+                title: info.title.en,
                 severity: m.severity,
                 count: 0,
                 first_line: m.line,
@@ -529,7 +487,7 @@ fn analysis_text(a: &Analysis, paint: Paint, lang: Lang) -> String {
             Lang::Ko => writeln!(
                 out,
                 "{tag} {id} {} — {count}줄, 처음 {first}번째 줄 ({n}단계 · {step})",
-                crate::diagnose::catalog::info(s.id).title(lang)
+                crate::vocab::catalog::info(s.id).title(lang)
             ),
         };
         if !s.nodes.is_empty() {
@@ -554,7 +512,8 @@ fn analysis_text(a: &Analysis, paint: Paint, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::{RuleId, catalog, diagnose, sample};
+    use crate::diagnose::{diagnose, sample};
+    use crate::vocab::{RuleId, catalog};
 
     const PLAIN: Paint = Paint { color: false };
 
@@ -580,13 +539,13 @@ mod tests {
         ] {
             assert!(text.contains(heading), "{heading} missing:\n{text}");
         }
-        let f15 = catalog::info(RuleId(15));
+        let f15 = catalog::info(RuleId::KubeletCertUnknownAuthority);
         assert!(
-            text.contains(&format!("오류    F15 {}", f15.title_ko)),
+            text.contains(&format!("오류    F15 {}", f15.title.ko)),
             "{text}"
         );
         assert!(
-            !text.contains(f15.title_en),
+            !text.contains(f15.title.en),
             "English title left in:\n{text}"
         );
         assert!(
@@ -653,7 +612,7 @@ mod tests {
         let json = check_json(&snap, &findings);
         assert_eq!(before, json);
         assert!(!has_hangul(&json));
-        assert!(json.contains(catalog::info(RuleId(15)).title_en));
+        assert!(json.contains(catalog::info(RuleId::KubeletCertUnknownAuthority).title.en));
 
         let log = sample::logs::x509_unknown_authority();
         let a = analyze(&log);
@@ -672,7 +631,7 @@ mod tests {
     fn analyze_logs_text_in_both_languages() {
         let a = analyze(&sample::logs::x509_unknown_authority());
         let ko = analysis_output(&a, LogFormat::Text, PLAIN, Lang::Ko);
-        let f15 = catalog::info(RuleId(15)).title_ko;
+        let f15 = catalog::info(RuleId::KubeletCertUnknownAuthority).title.ko;
         assert!(ko.contains(&format!("F15 {f15} — ")), "{ko}");
         assert!(ko.contains("(2단계 · TLS 인증 문제 해결)"), "{ko}");
         assert!(ko.contains("줄을 읽었고, 그중 "), "{ko}");
@@ -708,7 +667,7 @@ mod tests {
 mod json_tests {
     use super::*;
     use crate::diagnose::{diagnose, sample};
-    use crate::fix::FixId;
+    use crate::vocab::FixId;
 
     #[test]
     fn fixes_the_user_may_not_apply_say_why_in_json() {
@@ -740,7 +699,7 @@ mod json_tests {
         );
         assert_eq!(
             fix["summary"],
-            FixId::KubeletInsecureTls.summary(),
+            FixId::KubeletInsecureTls.summary().en,
             "the contract's fields stay"
         );
     }

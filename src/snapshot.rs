@@ -6,6 +6,7 @@
 
 use crate::install::Install;
 use crate::metrics::NodeMetrics;
+use crate::vocab::Action;
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
@@ -140,22 +141,6 @@ impl Permission {
             None => format!("{} {res}", self.verb),
         }
     }
-}
-
-/// The things mstui may do; each needs one or more permissions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Action {
-    /// Patch the metrics-server Deployment (args, restart).
-    PatchDeployment,
-    /// Read metrics-server logs.
-    ReadLogs,
-    /// Approve kubelet-serving CSRs.
-    ApproveCsr,
-    /// Patch the APIService.
-    PatchApiService,
-    /// Read node metrics.
-    ReadNodeMetrics,
 }
 
 impl Snapshot {

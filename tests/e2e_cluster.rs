@@ -13,11 +13,12 @@ use kube::Api;
 use kube::api::{ListParams, Patch, PatchParams};
 use mstui::cluster::apply::{self, ApplyError};
 use mstui::cluster::{Connection, Target, connect, snapshot};
-use mstui::diagnose::{Finding, RuleId, Severity, diagnose};
-use mstui::fix::FixId;
+use mstui::diagnose::{Finding, diagnose};
 use mstui::fix::plan::{FixPlan, plan, plan_restart};
 use mstui::rollout::{RolloutPhase, rollout_status};
-use mstui::snapshot::{Action, Snapshot};
+use mstui::snapshot::Snapshot;
+use mstui::vocab::FixId;
+use mstui::vocab::{Action, Severity};
 use std::path::Path;
 use std::time::Duration;
 use support::cluster::{MS_NAME, MS_NAMESPACE, NODES, apiservice_condition, node_metrics_for_all};
@@ -34,7 +35,7 @@ fn ids(findings: &[Finding]) -> Vec<String> {
 }
 
 fn has(findings: &[Finding], id: u8) -> bool {
-    findings.iter().any(|f| f.id == RuleId(id))
+    findings.iter().any(|f| f.id.number() == id)
 }
 
 fn problems(findings: &[Finding]) -> Vec<&Finding> {
@@ -124,7 +125,7 @@ async fn fix_and_restart(
         "admin must be allowed to patch: {:?}",
         snap.permissions
     );
-    let offered = findings.iter().any(|f| f.fixes.iter().any(|r| r.id == fix));
+    let offered = findings.iter().any(|f| f.fixes.contains(&fix));
     assert!(
         offered,
         "no finding offers {fix:?}; findings: {:?}",

@@ -2,9 +2,9 @@
 //! rule catalog), so they cannot drift. On a mismatch the test shows the expected block; run
 //! with `UPDATE_README=1` to rewrite the marked sections in place.
 
-use mstui::diagnose::catalog;
-use mstui::i18n::Lang;
 use mstui::tui::keymap::{Context, help_rows};
+use mstui::vocab::Lang;
+use mstui::vocab::catalog;
 
 fn keys_table() -> String {
     let mut out = String::from("| where | keys | what it does |\n|---|---|---|\n");

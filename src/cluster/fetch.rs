@@ -6,9 +6,8 @@
 use super::connect::{Connection, error_chain};
 use crate::install::{self, Install};
 use crate::metrics::NodeMetrics;
-use crate::snapshot::{
-    Action, CallFailure, ContainerLog, METRICS_APISERVICE, Permission, Snapshot,
-};
+use crate::snapshot::{CallFailure, ContainerLog, METRICS_APISERVICE, Permission, Snapshot};
+use crate::vocab::Action;
 use futures::future::join_all;
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};

@@ -317,7 +317,7 @@ mod tests {
         );
         for l in &scrapes {
             let c = classify(&l.text);
-            assert_eq!(c.rule.map(|r| r.0), Some(15), "{}", l.text);
+            assert_eq!(c.rule.map(|r| r.number()), Some(15), "{}", l.text);
         }
         // Startup and shutdown lines are benign.
         for l in all.iter().filter(|l| l.text.starts_with('I')) {
@@ -362,6 +362,6 @@ mod tests {
         };
         let all = lines(&inst, inst.started, t("2025-11-10T10:40:00Z"));
         assert_eq!(all[0].text, "Error: unknown flag: --kubelet-insecure-tsl");
-        assert_eq!(classify(&all[0].text).rule.map(|r| r.0), Some(12));
+        assert_eq!(classify(&all[0].text).rule.map(|r| r.number()), Some(12));
     }
 }

@@ -9,11 +9,11 @@ use super::clock::{Clock, ms};
 use super::{Demo, DemoError, SCENARIOS, connect, start};
 use crate::cluster::apply::{self, ApplyError};
 use crate::cluster::snapshot;
-use crate::diagnose::{Finding, RuleId, Severity, diagnose};
-use crate::fix::FixId;
+use crate::diagnose::{Finding, diagnose};
 use crate::fix::plan::{FixPlan, plan, plan_approve_csrs, plan_restart, plan_undo};
 use crate::rollout::{RolloutPhase, rollout_status};
 use crate::snapshot::Snapshot;
+use crate::vocab::{FixId, Severity};
 use futures::{AsyncBufReadExt, TryStreamExt};
 use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::core::v1::Pod;
@@ -34,7 +34,7 @@ async fn look(demo: &Demo) -> (Snapshot, Vec<Finding>) {
 }
 
 fn ids(findings: &[Finding]) -> Vec<u8> {
-    findings.iter().map(|f| f.id.0).collect()
+    findings.iter().map(|f| f.id.number()).collect()
 }
 
 fn problems(findings: &[Finding]) -> Vec<String> {
@@ -48,7 +48,7 @@ fn problems(findings: &[Finding]) -> Vec<String> {
 fn finding(findings: &[Finding], id: u8) -> &Finding {
     findings
         .iter()
-        .find(|f| f.id == RuleId(id))
+        .find(|f| f.id.number() == id)
         .unwrap_or_else(|| panic!("no F{id:02} in {:?}", ids(findings)))
 }
 

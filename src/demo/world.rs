@@ -5,9 +5,9 @@
 
 use super::clock::{Clock, add, timing};
 use super::scenario::{Assets, BaseUsage, Scenario};
-use crate::diagnose::RuleId;
 use crate::flags::{self, Flags};
 use crate::install::Version;
+use crate::vocab::RuleId;
 use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
@@ -244,7 +244,7 @@ fn behaviour(template: &PodTemplateSpec) -> Behaviour {
     let errors: Vec<String> = flags
         .validate()
         .into_iter()
-        .filter(|p| p.rule == RuleId(12) && p.is_error())
+        .filter(|p| p.rule == RuleId::StartupExit && p.is_error())
         .map(|p| p.message)
         .collect();
     if errors.is_empty() {

@@ -1,81 +1,8 @@
-//! What a rule reports: the shared vocabulary of `check`, the TUI and the JSON output.
+//! What a rule reports: one diagnosed problem, the shared shape of `check`, the TUI and the JSON
+//! output. The words it is made of (rule IDs, steps, severities, fixes) are in [`crate::vocab`].
 
+use crate::vocab::{FixId, Lang, Prose, RuleId, Severity, Step};
 use serde::Serialize;
-use std::fmt;
-
-/// A rule ID from the failure-mode catalog, F01–F40. Serialized as `"F15"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RuleId(pub u8);
-
-impl fmt::Display for RuleId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "F{:02}", self.0)
-    }
-}
-
-impl Serialize for RuleId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl std::str::FromStr for RuleId {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let digits = s.strip_prefix('F').or_else(|| s.strip_prefix('f'));
-        match digits.and_then(|d| d.parse::<u8>().ok()) {
-            Some(n) if (1..=40).contains(&n) => Ok(RuleId(n)),
-            _ => Err(format!("not a rule ID (F01–F40): {s}")),
-        }
-    }
-}
-
-/// The four steps of the runbook the UI walks through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Step {
-    Logs = 1,
-    Tls = 2,
-    Connectivity = 3,
-    RestartVerify = 4,
-}
-
-impl Step {
-    pub const ALL: [Step; 4] = [
-        Step::Logs,
-        Step::Tls,
-        Step::Connectivity,
-        Step::RestartVerify,
-    ];
-
-    pub fn number(self) -> u8 {
-        self as u8
-    }
-}
-
-impl Serialize for Step {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u8(self.number())
-    }
-}
-
-/// How bad a finding (or a classified log line) is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
 
 /// One diagnosed problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,30 +10,48 @@ pub struct Finding {
     pub id: RuleId,
     pub step: Step,
     pub severity: Severity,
-    pub title: String,
+    /// The catalog's title, or one the rule wrote for this case, in both languages; JSON
+    /// carries the English.
+    pub title: Prose,
     /// Plain-language explanation: what it means and why it breaks `kubectl top`.
-    pub explanation: String,
+    pub explanation: Prose,
     /// Concrete facts that led to the finding: object states, log excerpts, failed calls.
     pub evidence: Vec<String>,
     /// Nodes this finding affects (sorted, de-duplicated); empty when cluster-wide or n/a.
     pub nodes: Vec<String>,
-    pub fixes: Vec<crate::fix::FixRef>,
+    /// JSON: `[{"id": "kubelet-insecure-tls", "summary": "…"}]`.
+    #[serde(serialize_with = "fixes_as_refs")]
+    pub fixes: Vec<FixId>,
+}
+
+/// A fix as `check -o json` shows it on a finding.
+#[derive(Serialize)]
+struct FixRef {
+    id: FixId,
+    summary: &'static str,
+}
+
+fn fixes_as_refs<S: serde::Serializer>(fixes: &[FixId], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(fixes.iter().map(|&id| FixRef {
+        id,
+        summary: id.summary().en,
+    }))
 }
 
 impl Finding {
     /// A finding of rule `id` with the catalog's step, severity, title, explanation and fixes,
     /// and no evidence yet.
     pub fn from_catalog(id: RuleId) -> Finding {
-        let info = super::catalog::info(id);
+        let info = id.info();
         Finding {
             id,
             step: info.step,
             severity: info.severity,
-            title: info.title_en.to_string(),
-            explanation: info.explanation_en.to_string(),
+            title: info.title.into(),
+            explanation: info.explanation.into(),
             evidence: Vec::new(),
             nodes: Vec::new(),
-            fixes: info.fixes.iter().map(|f| f.to_ref()).collect(),
+            fixes: info.fixes.to_vec(),
         }
     }
 
@@ -120,9 +65,15 @@ impl Finding {
         self
     }
 
-    pub fn with_title(mut self, title: impl Into<String>) -> Finding {
-        self.title = title.into();
+    /// A title of the rule's own for this case, in both languages.
+    pub fn with_title(mut self, title: Prose) -> Finding {
+        self.title = title;
         self
+    }
+
+    /// The title in `lang`.
+    pub fn title(&self, lang: Lang) -> &str {
+        self.title.get(lang)
     }
 
     pub fn with_evidence(mut self, line: impl Into<String>) -> Finding {
@@ -140,13 +91,13 @@ impl Finding {
     }
 
     /// Replace the catalog's fixes with the ones that fit the evidence.
-    pub fn with_fixes(mut self, fixes: &[crate::fix::FixId]) -> Finding {
-        self.fixes = fixes.iter().map(|f| f.to_ref()).collect();
+    pub fn with_fixes(mut self, fixes: &[FixId]) -> Finding {
+        self.fixes = fixes.to_vec();
         self
     }
 
     /// Whether the finding offers `fix`.
-    pub fn offers(&self, fix: crate::fix::FixId) -> bool {
-        self.fixes.iter().any(|f| f.id == fix)
+    pub fn offers(&self, fix: FixId) -> bool {
+        self.fixes.contains(&fix)
     }
 }

@@ -11,9 +11,9 @@
 //! - a node that is in NodeMetrics while the API is available is being scraped right now.
 
 use super::context::recent_window;
-use super::finding::{RuleId, Severity};
 use crate::logs::{Classified, classify, sanitize, scrape_failures};
 use crate::snapshot::{ContainerLog, Snapshot};
+use crate::vocab::{RuleId, Severity};
 use jiff::{Timestamp, civil, tz::TimeZone};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -132,10 +132,10 @@ impl LogView {
             for f in failures {
                 let rule = match f.rule {
                     // v0.9 logs NotReady nodes as expected failures: the node is down (F30).
-                    _ if f.severity < Severity::Error => RuleId(30),
+                    _ if f.severity < Severity::Error => RuleId::NodesSkipped,
                     Some(rule) => rule,
                     // An error no signature knows is still a failed attempt to reach the kubelet.
-                    None => RuleId(19),
+                    None => RuleId::KubeletUnreachable,
                 };
                 let node = if f.node.is_empty() {
                     f.address.clone().unwrap_or_else(|| "(unnamed node)".into())
@@ -163,12 +163,12 @@ impl LogView {
     }
 
     /// The current-container lines of `rule`, in log order.
-    pub fn lines_of(&self, rule: u8) -> impl Iterator<Item = &LogLine> {
-        self.lines.iter().filter(move |l| l.rule == RuleId(rule))
+    pub fn lines_of(&self, rule: RuleId) -> impl Iterator<Item = &LogLine> {
+        self.lines.iter().filter(move |l| l.rule == rule)
     }
 
     /// The latest current-container line of `rule` that is still recent.
-    pub fn latest(&self, rule: u8, now: Timestamp, within: Duration) -> Option<&LogLine> {
+    pub fn latest(&self, rule: RuleId, now: Timestamp, within: Duration) -> Option<&LogLine> {
         self.lines_of(rule)
             .filter(|l| {
                 l.at.is_none_or(|t| {
@@ -180,10 +180,10 @@ impl LogView {
     }
 
     /// Nodes failing with `rule`, with their failures, sorted by node.
-    pub fn failing_with(&self, rule: u8) -> Vec<(&str, &NodeFailure)> {
+    pub fn failing_with(&self, rule: RuleId) -> Vec<(&str, &NodeFailure)> {
         self.failing
             .iter()
-            .filter(|(_, f)| f.rule == RuleId(rule))
+            .filter(|(_, f)| f.rule == rule)
             .map(|(n, f)| (n.as_str(), f))
             .collect()
     }

@@ -5,17 +5,18 @@
 //! ordered. The healthy case (APIService Available, pod Ready, clean log, every node in
 //! NodeMetrics) yields no findings.
 
-pub mod catalog;
 mod context;
 pub mod finding;
 mod logview;
 mod rules;
 pub mod sample;
+mod summary;
 
 #[cfg(test)]
 mod tests;
 
-pub use finding::{Finding, RuleId, Severity, Step};
+pub use finding::Finding;
+pub use summary::{coverage, has_problems, headline};
 
 use crate::snapshot::Snapshot;
 use jiff::Timestamp;

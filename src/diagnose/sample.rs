@@ -235,7 +235,7 @@ pub fn metrics_unavailable() -> CallFailure {
 /// A permission-matrix entry saying the user may not patch the Deployment in kube-system.
 pub fn patch_denied() -> crate::snapshot::Permission {
     crate::snapshot::Permission {
-        action: crate::snapshot::Action::PatchDeployment,
+        action: crate::vocab::Action::PatchDeployment,
         verb: "patch".into(),
         group: "apps".into(),
         resource: "deployments".into(),

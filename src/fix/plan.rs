@@ -5,13 +5,13 @@
 //! `metadata.resourceVersion`, so a concurrent edit makes the server answer 409 Conflict instead
 //! of being overwritten; a plan whose resulting flags would crash metrics-server is not appliable.
 
-use crate::diagnose::finding::Severity;
-use crate::fix::FixId;
 use crate::fix::args::{self, DiffKind, DiffLine};
 use crate::fix::csr::{CsrRequest, parse_csr_pem};
 use crate::flags::{FlagProblem, Flags};
-use crate::i18n::Prose;
 use crate::install::{Install, InstallKind, Version};
+use crate::vocab::FixId;
+use crate::vocab::Prose;
+use crate::vocab::Severity;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::Container;
@@ -132,21 +132,6 @@ const RESOLUTION: &str = "metric-resolution";
 const LEGACY_PORT: &str = "10255";
 
 /// The honest risk of the quick TLS fix.
-fn mitm_warning() -> Prose {
-    Prose::new(
-        "--kubelet-insecure-tls stops metrics-server from verifying kubelet certificates. It still \
-         sends its ServiceAccount token to whatever answers on each node's kubelet port, so anyone \
-         who can intercept that traffic (man-in-the-middle) gets a token that can list pods and \
-         nodes and read node metrics. Prefer the proper fix: CA-signed kubelet serving \
-         certificates (approve the kubelet-serving CSRs), then remove this flag.",
-        "--kubelet-insecure-tls를 쓰면 metrics-server가 kubelet 인증서를 검증하지 않습니다. 그래도 \
-         각 노드의 kubelet 포트에서 응답하는 상대에게 ServiceAccount 토큰을 보내므로, 그 통신을 \
-         가로챌 수 있는 누구나(중간자 공격, MITM) 파드·노드 목록을 읽고 노드 메트릭을 볼 수 있는 \
-         토큰을 얻습니다. 근본적인 해결책을 권합니다: CA가 서명한 kubelet 서빙 인증서(kubelet-serving \
-         CSR 승인)를 쓰고 이 인자를 제거하세요.",
-    )
-}
-
 // ---------------------------------------------------------------------------------------------
 // Locating the container
 
@@ -506,25 +491,20 @@ pub fn args_patch(
     })
 }
 
+/// The fix's own warnings (from the vocabulary), and those that depend on the current flags.
 fn fix_warnings(fix: FixId, flags: &Flags) -> Vec<Prose> {
-    match fix {
-        FixId::KubeletInsecureTls => vec![mitm_warning()],
-        FixId::DropKubeletInsecureTls => vec![Prose::new(
-            "Remove it only once kubelets serve certificates signed by the cluster CA (approved \
-             kubelet-serving CSRs); otherwise every scrape fails again with x509 errors (F15).",
-            "kubelet이 클러스터 CA가 서명한 인증서(승인된 kubelet-serving CSR)를 쓸 때만 제거하세요. \
-             그렇지 않으면 모든 수집이 다시 x509 오류로 실패합니다(F15).",
-        )],
-        FixId::PreferredAddressTypes if !flags.bool(INSECURE_TLS) => vec![Prose::new(
+    let mut warnings: Vec<Prose> = fix.info().warnings.iter().map(|&w| w.into()).collect();
+    if fix == FixId::PreferredAddressTypes && !flags.bool(INSECURE_TLS) {
+        warnings.push(Prose::new(
             "metrics-server will dial node IPs first. Kubelet certificates must then list those IPs: \
              self-signed kubelet certificates carry only the hostname, so expect \"doesn't contain \
              any IP SANs\" (F16) until kubelets have CA-signed serving certificates.",
             "metrics-server가 노드 IP로 먼저 접속합니다. 그러면 kubelet 인증서에 그 IP가 있어야 \
              합니다: 자체 서명 kubelet 인증서에는 호스트 이름만 있으므로, kubelet이 CA가 서명한 서빙 \
              인증서를 갖기 전까지 \"doesn't contain any IP SANs\"(F16)가 나올 수 있습니다.",
-        )],
-        _ => Vec::new(),
+        ));
     }
+    warnings
 }
 
 /// F40 and Helm: who else writes this Deployment.
@@ -605,7 +585,10 @@ pub fn plan_edit(
     let mut plan = build(None, loc, field, after, sentence, version);
     let after_flags = Flags::parse(&argv_with(c, field, &plan.after), version);
     if after_flags.bool(INSECURE_TLS) && !before_flags.bool(INSECURE_TLS) {
-        plan.warnings.push(mitm_warning());
+        // The editor added it by hand: the same warning as the quick fix carries.
+        let quick_fix = FixId::KubeletInsecureTls.info().warnings;
+        plan.warnings
+            .extend(quick_fix.iter().map(|&w| Prose::from(w)));
     }
     plan.warnings.extend(install_warnings(&install.kind));
     Ok(plan)

@@ -2,8 +2,8 @@
 //! `defaultArgs` plus user args, the kube-up addon (`command:` + nanny), and a nanny-first layout.
 
 use super::*;
-use crate::diagnose::finding::RuleId;
 use crate::install::FoundBy;
+use crate::vocab::RuleId;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::certificates::v1::{
     CertificateSigningRequestCondition, CertificateSigningRequestSpec,
@@ -479,7 +479,7 @@ fn metric_resolution_that_would_still_crash_is_not_appliable() {
     .unwrap();
     assert!(!plan.is_appliable());
     assert_eq!(plan.problems.len(), 1);
-    assert_eq!(plan.problems[0].rule, RuleId(12));
+    assert_eq!(plan.problems[0].rule, RuleId::StartupExit);
     assert!(
         plan.problems[0]
             .message
@@ -672,13 +672,13 @@ fn flag_in_both_command_and_args_is_refused() {
 #[test]
 fn restart_and_csr_are_not_arg_fixes() {
     for fix in [FixId::RolloutRestart, FixId::ApproveKubeletCsrs] {
-        assert!(!fix.is_args_fix());
+        assert!(!fix.edits_args());
         assert_eq!(
             plan(fix, &upstream_install(), &upstream()).unwrap_err(),
             PlanError::NotAnArgFix(fix)
         );
     }
-    assert!(FixId::MetricResolution.is_args_fix());
+    assert!(FixId::MetricResolution.edits_args());
 }
 
 // --- free-form edit and undo ------------------------------------------------------------------
@@ -782,7 +782,7 @@ fn undo_restores_the_exact_previous_list() {
     );
     assert!(undo.warnings.is_empty());
     // The restored flags carry the old F38 warning, which does not block.
-    assert_eq!(undo.problems[0].rule, RuleId(38));
+    assert_eq!(undo.problems[0].rule, RuleId::MisleadingFlag);
     assert!(undo.is_appliable());
 }
 

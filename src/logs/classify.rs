@@ -13,7 +13,7 @@ use super::klog;
 use super::sanitize::sanitize;
 use super::signatures::{Verdict, find_address, line_signature};
 use super::text::Record;
-use crate::diagnose::finding::{RuleId, Severity};
+use crate::vocab::{RuleId, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -294,7 +294,7 @@ fn match_signatures(rec: &Record<'_>, d: &mut Draft) {
         Verdict::Aggregated if super::scrape::aggregated(text, d) => return,
         Verdict::Aggregated => Severity::Error,
         Verdict::Rule(rule, severity) => {
-            d.rule = Some(RuleId(rule));
+            d.rule = Some(rule);
             severity
         }
         Verdict::NoRule(severity) => severity,

@@ -200,7 +200,7 @@ fn positive_cases() {
     for (line, rule, severity) in positives() {
         let c = classify(&line);
         assert_eq!(
-            (c.rule.map(|r| r.0), c.severity),
+            (c.rule.map(|r| r.number()), c.severity),
             (rule, severity),
             "{line}\n{c:#?}"
         );
@@ -218,7 +218,7 @@ fn positive_cases() {
 fn negative_cases() {
     for (line, rule) in negatives() {
         let c = classify(&line);
-        assert_ne!(c.rule, Some(RuleId(rule)), "{line}\n{c:#?}");
+        assert_ne!(c.rule.map(|r| r.number()), Some(rule), "{line}\n{c:#?}");
         check_spans(&line, &c);
     }
 }
@@ -226,9 +226,9 @@ fn negative_cases() {
 /// Every rule the tables (and scrape fallbacks) can produce has a positive and a negative case.
 #[test]
 fn every_rule_has_positive_and_negative_cases() {
-    let mut rules: BTreeSet<u8> = ERR_SIGS.iter().map(|s| s.rule).collect();
+    let mut rules: BTreeSet<u8> = ERR_SIGS.iter().map(|s| s.rule.number()).collect();
     rules.extend(LINE_SIGS.iter().filter_map(|s| match s.verdict {
-        Verdict::Rule(r, _) => Some(r),
+        Verdict::Rule(r, _) => Some(r.number()),
         _ => None,
     }));
     rules.insert(30);
@@ -348,7 +348,7 @@ fn json_fields_and_spans() {
     let c = classify(line);
     assert_eq!(
         (c.level, c.rule, c.severity),
-        (Level::Error, Some(RuleId(19)), E)
+        (Level::Error, Some(RuleId::KubeletUnreachable), E)
     );
     assert_eq!(c.fields.node.as_deref(), Some("worker-1"));
     assert_eq!(c.fields.timestamp.as_deref(), Some("1762770616512.874"));
@@ -384,7 +384,7 @@ fn unknown_lead_in_is_a_prefix() {
     let c = classify(line);
     assert_eq!(
         (c.rule, c.fields.address.as_deref()),
-        (Some(RuleId(19)), Some("<node-ip>"))
+        (Some(RuleId::KubeletUnreachable), Some("<node-ip>"))
     );
     assert_eq!(span_texts(line, &c)[0], ("...", "prefix"));
 }
@@ -493,7 +493,7 @@ fn matches_of(text: &str) -> Vec<(usize, Option<u8>, Severity)> {
         .enumerate()
         .filter_map(|(i, line)| {
             let c = classify(line);
-            c.severity.map(|s| (i + 1, c.rule.map(|r| r.0), s))
+            c.severity.map(|s| (i + 1, c.rule.map(|r| r.number()), s))
         })
         .collect()
 }
@@ -531,7 +531,7 @@ fn fixture_v036() {
         .unwrap_or_default();
     let got: Vec<_> = scrape_failures(line)
         .into_iter()
-        .map(|f| (f.node, f.rule.map(|r| r.0)))
+        .map(|f| (f.node, f.rule.map(|r| r.number())))
         .collect();
     assert_eq!(
         got,
@@ -558,7 +558,7 @@ fn fixture_v041() {
     let nodes = |n: usize| -> Vec<(String, Option<u8>)> {
         scrape_failures(lines[n - 1])
             .into_iter()
-            .map(|f| (f.node, f.rule.map(|r| r.0)))
+            .map(|f| (f.node, f.rule.map(|r| r.number())))
             .collect()
     };
     assert_eq!(

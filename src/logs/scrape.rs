@@ -18,7 +18,7 @@
 use super::classify::{Draft, SpanClass, analyze};
 use super::signatures::{classify_err, find_address};
 use super::text::{Record, Text};
-use crate::diagnose::finding::{RuleId, Severity};
+use crate::vocab::{RuleId, Severity};
 use regex::Regex;
 use serde::Serialize;
 use std::ops::Range;
@@ -83,8 +83,8 @@ pub(crate) fn structured(rec: &Record<'_>, d: &mut Draft) -> bool {
     };
     // Unknown `, …` suffixes from future versions are still scrape failures.
     let (severity, fallback) = match variant {
-        ", timeout to access kubelet" => (Severity::Error, Some(19)),
-        ", node is not ready" => (Severity::Warning, Some(30)),
+        ", timeout to access kubelet" => (Severity::Error, Some(RuleId::KubeletUnreachable)),
+        ", node is not ready" => (Severity::Warning, Some(RuleId::NodesSkipped)),
         v if v.is_empty() || v.starts_with(',') => (Severity::Error, None),
         _ => return false,
     };
@@ -138,7 +138,7 @@ pub(crate) fn aggregated(text: &Text<'_>, d: &mut Draft) -> bool {
                 .or_else(|| caps.name("nx")),
         );
         // An address-less node is the F21 case by construction.
-        let fallback = caps.name("nx").map(|_| 21);
+        let fallback = caps.name("nx").map(|_| RuleId::NoMatchingAddressType);
         let err = Part {
             text,
             range: head.end()..err_end,
@@ -175,7 +175,7 @@ fn record_failure(
     node: Option<Part<'_, '_>>,
     head_addr: Option<Part<'_, '_>>,
     err: Part<'_, '_>,
-    fallback: Option<u8>,
+    fallback: Option<RuleId>,
     severity: Severity,
 ) -> bool {
     let err_s = err.as_str();
@@ -203,7 +203,7 @@ fn record_failure(
         address,
         port: found.and_then(|f| f.port),
         err: err_s.to_owned(),
-        rule: class.as_ref().map(|c| c.rule).or(fallback).map(RuleId),
+        rule: class.as_ref().map(|c| c.rule).or(fallback),
         severity,
     };
     if d.failures.is_empty() {
@@ -225,7 +225,7 @@ mod tests {
     fn rules(line: &str) -> Vec<(String, Option<String>, Option<u8>)> {
         scrape_failures(line)
             .into_iter()
-            .map(|f| (f.node, f.address, f.rule.map(|r| r.0)))
+            .map(|f| (f.node, f.address, f.rule.map(|r| r.number())))
             .collect()
     }
 
@@ -286,7 +286,7 @@ mod tests {
         let f = scrape_failures(not_ready);
         assert_eq!(
             (f[0].rule, f[0].severity),
-            (Some(RuleId(30)), Severity::Warning)
+            (Some(RuleId::NodesSkipped), Severity::Warning)
         );
         let unknown = r#"E1110 10:30:10.000000       1 scraper.go:149] "Failed to scrape node" err="something new" node="worker-5""#;
         assert_eq!(rules(unknown), [(s("worker-5"), None, None)]);

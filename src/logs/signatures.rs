@@ -15,7 +15,7 @@
 //! an anchor found in an unescaped value is also present verbatim in the raw line.
 
 use super::text::Text;
-use crate::diagnose::finding::Severity;
+use crate::vocab::{RuleId, RuleId as R, Severity};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use std::ops::Range;
@@ -27,7 +27,7 @@ const W: Severity = Severity::Warning;
 /// What a matched line signature means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
-    Rule(u8, Severity),
+    Rule(RuleId, Severity),
     /// A known consequence with no single cause (the catalog's CHAIN and side entries).
     NoRule(Severity),
     /// A v0.3/v0.4 aggregated scrape error: split it per node.
@@ -42,7 +42,7 @@ pub(crate) struct LineSig {
     pub(crate) verdict: Verdict,
 }
 
-const fn line(rule: u8, severity: Severity, anchors: &'static [&'static str]) -> LineSig {
+const fn line(rule: RuleId, severity: Severity, anchors: &'static [&'static str]) -> LineSig {
     LineSig {
         anchors,
         confirm: None,
@@ -51,7 +51,7 @@ const fn line(rule: u8, severity: Severity, anchors: &'static [&'static str]) ->
 }
 
 const fn line_re(
-    rule: u8,
+    rule: RuleId,
     severity: Severity,
     anchors: &'static [&'static str],
     confirm: &'static str,
@@ -95,35 +95,35 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
     },
     // Probes. Liveness (collection too slow) restarts the pod; readiness only unreadies it,
     // and is expected for the first ~30 s after a start, hence Warning.
-    line(13, E, &["metric collection didn't finish on time"]),
-    line_re(13, E, &["was greater than expected metrics resolution"],
+    line(R::Killed, E, &["metric collection didn't finish on time"]),
+    line_re(R::Killed, E, &["was greater than expected metrics resolution"],
         r"time since last tick \([^)]*\) was greater than expected metrics resolution"),
-    line(14, W, &["no metrics to serve", "not metrics to serve", "last tick wasn't healthy"]),
-    line_re(27, W, &["informer has not synced"], r"cache for (?:node|pod) informer has not synced"),
+    line(R::NotReady, W, &["no metrics to serve", "not metrics to serve", "last tick wasn't healthy"]),
+    line_re(R::ApiReadFailed, W, &["informer has not synced"], r"cache for (?:node|pod) informer has not synced"),
     // Informers that cannot list/watch nodes or pods (RBAC, or no route to the apiserver).
-    line_re(27, E, &["failed to list *v1.", "Failed to list *v1.", "Failed to watch *v1."],
+    line_re(R::ApiReadFailed, E, &["failed to list *v1.", "Failed to list *v1.", "Failed to watch *v1."],
         r"(?:[Ff]ailed to list|Failed to watch) \*v1\.(?:Node|Pod|PartialObjectMetadata)\b.*?(?:is forbidden|Unauthorized|i/o timeout|connect: connection refused|connect: no route to host)"),
-    line(27, E, &["Failed to list nodes"]),
+    line(R::ApiReadFailed, E, &["Failed to list nodes"]),
     // Storage and data quality.
-    line(29, W, &["Metric storage is not ready, pod metrics are missing"]),
-    line(28, W, &["Metric storage is not ready, node metrics are missing", "Failed getting complete node metric"]),
-    line(29, W, &["Failed getting complete container metric", "Failed getting complete Pod metric"]),
-    line(31, W, &[
+    line(R::PodsWithoutMetrics, W, &["Metric storage is not ready, pod metrics are missing"]),
+    line(R::NodesWithoutMetrics, W, &["Metric storage is not ready, node metrics are missing", "Failed getting complete node metric"]),
+    line(R::PodsWithoutMetrics, W, &["Failed getting complete container metric", "Failed getting complete Pod metric"]),
+    line(R::ClockSkew, W, &[
         "unexpected decrease in cumulative CPU usage value",
         "unexpected decrease in startTime of node/container",
         "Found new node metrics point is older than stored previous",
     ]),
-    line(32, W, &["no metrics known for node", "no metrics known for pod"]),
+    line(R::WarmingUp, W, &["no metrics known for node", "no metrics known for pod"]),
     // Requests reaching metrics-server that it cannot authenticate or authorise (front proxy).
     // Warning, not Error: any client with an untrusted certificate (a monitoring scraper)
     // causes the same lines; only an APIService reporting 401/403 makes them the cause.
-    line(7, W, &["Unable to authenticate the request"]),
-    line_re(7, W, &["is not in the allowed list"], r"x509: subject with cn=\S+ is not in the allowed list"),
-    line(7, E, &["subjectaccessreviews.authorization.k8s.io is forbidden", "tokenreviews.authentication.k8s.io is forbidden"]),
-    line(9, W, &["luster doesn't provide requestheader-client-ca-file"]),
+    line(R::ApiserverRequestsRejected, W, &["Unable to authenticate the request"]),
+    line_re(R::ApiserverRequestsRejected, W, &["is not in the allowed list"], r"x509: subject with cn=\S+ is not in the allowed list"),
+    line(R::ApiserverRequestsRejected, E, &["subjectaccessreviews.authorization.k8s.io is forbidden", "tokenreviews.authentication.k8s.io is forbidden"]),
+    line(R::AggregationNotConfigured, W, &["luster doesn't provide requestheader-client-ca-file"]),
     // Startup errors (printed as `Error: …` and `panic: …`, or logged before exiting).
-    line_re(12, E, &["unknown flag: ", "unknown shorthand flag: "], r"unknown (?:shorthand )?flag: \S+"),
-    line(12, E, &[
+    line_re(R::StartupExit, E, &["unknown flag: ", "unknown shorthand flag: "], r"unknown (?:shorthand )?flag: \S+"),
+    line(R::StartupExit, E, &[
         "etric-resolution should be a time duration at least",
         "metric-resolution should be larger than kubelet-request-timeout",
         "eed both --kubelet-client-key and --kubelet-client-certificate",
@@ -133,51 +133,51 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
         "unable to load client CA file",
         "unable to construct lister client config",
     ]),
-    line_re(12, E, &["annot use both --"], r"[Cc]annot use both --[\w-]+ and --[\w-]+"),
-    line_re(12, E, &[": bind: permission denied", ": bind: address already in use"],
+    line_re(R::StartupExit, E, &["annot use both --"], r"[Cc]annot use both --[\w-]+ and --[\w-]+"),
+    line_re(R::StartupExit, E, &[": bind: permission denied", ": bind: address already in use"],
         r"failed to listen on \S+: listen tcp \S+: bind: (?:permission denied|address already in use)"),
     // `kubectl logs`/`exec` through a kubelet without a serving certificate.
-    line(18, E, &["error dialing backend: remote error: tls: internal error"]),
-    line_re(18, E, &["/containerLogs/"], r"remote error: tls: internal error"),
+    line(R::KubeletCsrPending, E, &["error dialing backend: remote error: tls: internal error"]),
+    line_re(R::KubeletCsrPending, E, &["/containerLogs/"], r"remote error: tls: internal error"),
     // kubectl.
     no_rule(E, &["Error from server (ServiceUnavailable): the server is currently unable to handle the request (get "],
         Some(r"the server is currently unable to handle the request \(get (?:nodes|pods)\.metrics\.k8s\.io\)")),
     // Printed both when the APIService is missing and when it is unavailable: no single rule.
     no_rule(E, &["error: Metrics API not available"], None),
-    line(32, W, &["metrics not available yet"]),
-    line(29, E, &["Metrics not available for pod "]),
-    line(28, E, &["Error from server (NotFound): nodemetrics.metrics.k8s.io "]),
-    line(1, E, &["the server could not find the requested resource (get services http:heapster:)"]),
+    line(R::WarmingUp, W, &["metrics not available yet"]),
+    line(R::PodsWithoutMetrics, E, &["Metrics not available for pod "]),
+    line(R::NodesWithoutMetrics, E, &["Error from server (NotFound): nodemetrics.metrics.k8s.io "]),
+    line(R::ApiServiceMissing, E, &["the server could not find the requested resource (get services http:heapster:)"]),
     no_rule(W, &["unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1"], None),
     // HPA conditions and events.
-    line_re(37, E, &["pods.metrics.k8s.io is forbidden"],
+    line_re(R::HpaControllerForbidden, E, &["pods.metrics.k8s.io is forbidden"],
         r#"pods\.metrics\.k8s\.io is forbidden: User "[^"]*horizontal-pod-autoscaler""#),
-    line_re(7, E, HPA_FETCH, r"unable to fetch metrics from resource metrics API: .*Unauthorized"),
-    line_re(1, E, HPA_FETCH, r"unable to fetch metrics from resource metrics API: the server could not find the requested resource"),
-    line(33, E, HPA_FETCH),
-    line_re(34, E, &["missing request for "], r"failed to get (?:cpu|memory) utilization: missing request for (?:cpu|memory)"),
-    line(35, W, &[
+    line_re(R::ApiserverRequestsRejected, E, HPA_FETCH, r"unable to fetch metrics from resource metrics API: .*Unauthorized"),
+    line_re(R::ApiServiceMissing, E, HPA_FETCH, r"unable to fetch metrics from resource metrics API: the server could not find the requested resource"),
+    line(R::HpaCannotRead, E, HPA_FETCH),
+    line_re(R::HpaTargetNoRequests, E, &["missing request for "], r"failed to get (?:cpu|memory) utilization: missing request for (?:cpu|memory)"),
+    line(R::HpaPodsWithoutMetrics, W, &[
         "no metrics returned from resource metrics API",
         "did not receive metrics for targeted pods",
         "did not receive metrics for any ready pods",
     ]),
-    line_re(36, E, &["not present in metrics for pod "], r"container \S+ not present in metrics for pod"),
+    line_re(R::HpaContainerWithoutMetrics, E, &["not present in metrics for pod "], r"container \S+ not present in metrics for pod"),
     // Pod and ReplicaSet events.
-    line(14, W, &["Readiness probe failed: HTTP probe failed with statuscode: 500"]),
-    line(13, E, &["Liveness probe failed: "]),
-    line_re(10, E, &["insufficient quota to match these scopes: "], r"insufficient quota to match these scopes: .*PriorityClass In"),
-    line(10, E, &["violates PodSecurity "]),
-    line_re(10, E, &[" nodes are available: "], r"\b0/[0-9]+ nodes are available: "),
-    line(11, E, &["Failed to pull image ", "Back-off pulling image "]),
+    line(R::NotReady, W, &["Readiness probe failed: HTTP probe failed with statuscode: 500"]),
+    line(R::Killed, E, &["Liveness probe failed: "]),
+    line_re(R::PodNotScheduled, E, &["insufficient quota to match these scopes: "], r"insufficient quota to match these scopes: .*PriorityClass In"),
+    line(R::PodNotScheduled, E, &["violates PodSecurity "]),
+    line_re(R::PodNotScheduled, E, &[" nodes are available: "], r"\b0/[0-9]+ nodes are available: "),
+    line(R::ImagePull, E, &["Failed to pull image ", "Back-off pulling image "]),
     // APIService `Available` condition messages.
-    line_re(7, E, &["bad status from "], r"bad status from \S+: 40[13]\b"),
-    line_re(8, E, DISCOVERY, r"(?:failing or missing|no) response from https?://.*x509: "),
-    line_re(6, E, DISCOVERY, r"(?:failing or missing|no) response from https?://"),
-    line_re(6, E, &["timed out waiting for "], r"timed out waiting for https?://"),
-    line_re(3, E, &["is not present"], r#"service/\S+ in "[^"]*" is not present"#),
-    line_re(4, E, &["is not listening on port "], r#"service/\S+ in "[^"]*" is not listening on port [0-9]+"#),
-    line_re(5, E, &["cannot find endpoint"], r"cannot find endpoint(?:s|slices)? for service/"),
-    line_re(5, E, &["have no addresses"], r#"endpoint(?:s|slices)? for service/\S+ in "[^"]*" have no addresses"#),
+    line_re(R::ApiserverRequestsRejected, E, &["bad status from "], r"bad status from \S+: 40[13]\b"),
+    line_re(R::ServingCertUntrusted, E, DISCOVERY, r"(?:failing or missing|no) response from https?://.*x509: "),
+    line_re(R::ApiserverCannotReachPod, E, DISCOVERY, r"(?:failing or missing|no) response from https?://"),
+    line_re(R::ApiserverCannotReachPod, E, &["timed out waiting for "], r"timed out waiting for https?://"),
+    line_re(R::ServiceMissing, E, &["is not present"], r#"service/\S+ in "[^"]*" is not present"#),
+    line_re(R::ServicePortMismatch, E, &["is not listening on port "], r#"service/\S+ in "[^"]*" is not listening on port [0-9]+"#),
+    line_re(R::NoEndpoints, E, &["cannot find endpoint"], r"cannot find endpoint(?:s|slices)? for service/"),
+    line_re(R::NoEndpoints, E, &["have no addresses"], r#"endpoint(?:s|slices)? for service/\S+ in "[^"]*" have no addresses"#),
     no_rule(W, &["cannot be checked due to: "], Some(r#"service/\S+ in "[^"]*" cannot be checked due to: "#)),
     // Last: a probe failing for a reason the catalog does not know is still worth a look.
     no_rule(W, &["Failed probe"], None),
@@ -185,12 +185,12 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
 
 /// One class of scrape error.
 pub(crate) struct ErrSig {
-    pub(crate) rule: u8,
+    pub(crate) rule: RuleId,
     anchors: &'static [&'static str],
     confirm: Option<&'static str>,
 }
 
-const fn err(rule: u8, anchors: &'static [&'static str]) -> ErrSig {
+const fn err(rule: RuleId, anchors: &'static [&'static str]) -> ErrSig {
     ErrSig {
         rule,
         anchors,
@@ -198,7 +198,7 @@ const fn err(rule: u8, anchors: &'static [&'static str]) -> ErrSig {
     }
 }
 
-const fn err_re(rule: u8, anchors: &'static [&'static str], confirm: &'static str) -> ErrSig {
+const fn err_re(rule: RuleId, anchors: &'static [&'static str], confirm: &'static str) -> ErrSig {
     ErrSig {
         rule,
         anchors,
@@ -211,29 +211,29 @@ const fn err_re(rule: u8, anchors: &'static [&'static str], confirm: &'static st
 /// because their texts also contain F19's generic network errors.
 #[rustfmt::skip]
 pub(crate) static ERR_SIGS: &[ErrSig] = &[
-    err(17, &["x509: certificate has expired or is not yet valid"]),
-    err_re(16, &["doesn't contain any IP SANs"], r"x509: cannot validate certificate for \S+ because it doesn't contain any IP SANs"),
-    err_re(16, &["x509: certificate is valid for "], r"x509: certificate is valid for .+?, not \S+"),
-    err(16, &["x509: certificate relies on legacy Common Name field", "x509: certificate is not valid for any names"]),
-    err(15, &["x509: certificate signed by unknown authority"]),
-    err(18, &["remote error: tls: internal error"]),
-    err_re(20, &["dial tcp: lookup "], r"dial tcp: lookup \S+?(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout)"),
-    err(21, &["no address matched types", "had no addresses that matched types"]),
-    err(22, &["server gave HTTP response to HTTPS client"]),
-    err_re(22, &[":10255: connect: connection refused"], r"dial tcp \S+:10255: connect: connection refused"),
-    err_re(22, &["\"400 Bad Request"], r#"(?:status:? |bad status code |request failed - )"400 Bad Request"#),
-    err_re(19, &[": i/o timeout", "connect: no route to host", "connect: network is unreachable", "connect: connection refused"],
+    err(R::KubeletCertExpired, &["x509: certificate has expired or is not yet valid"]),
+    err_re(R::KubeletCertWrongName, &["doesn't contain any IP SANs"], r"x509: cannot validate certificate for \S+ because it doesn't contain any IP SANs"),
+    err_re(R::KubeletCertWrongName, &["x509: certificate is valid for "], r"x509: certificate is valid for .+?, not \S+"),
+    err(R::KubeletCertWrongName, &["x509: certificate relies on legacy Common Name field", "x509: certificate is not valid for any names"]),
+    err(R::KubeletCertUnknownAuthority, &["x509: certificate signed by unknown authority"]),
+    err(R::KubeletCsrPending, &["remote error: tls: internal error"]),
+    err_re(R::NodeNameUnresolved, &["dial tcp: lookup "], r"dial tcp: lookup \S+?(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout)"),
+    err(R::NoMatchingAddressType, &["no address matched types", "had no addresses that matched types"]),
+    err(R::LegacyKubeletPort, &["server gave HTTP response to HTTPS client"]),
+    err_re(R::LegacyKubeletPort, &[":10255: connect: connection refused"], r"dial tcp \S+:10255: connect: connection refused"),
+    err_re(R::LegacyKubeletPort, &["\"400 Bad Request"], r#"(?:status:? |bad status code |request failed - )"400 Bad Request"#),
+    err_re(R::KubeletUnreachable, &[": i/o timeout", "connect: no route to host", "connect: network is unreachable", "connect: connection refused"],
         r"dial tcp \S+:[0-9]+: (?P<sig>i/o timeout|connect: (?:no route to host|network is unreachable|connection refused))"),
-    err(19, &["context deadline exceeded", "Client.Timeout exceeded", "net/http: TLS handshake timeout", "connection reset by peer"]),
-    err_re(19, &[": EOF"], r": EOF$"),
+    err(R::KubeletUnreachable, &["context deadline exceeded", "Client.Timeout exceeded", "net/http: TLS handshake timeout", "connection reset by peer"]),
+    err_re(R::KubeletUnreachable, &[": EOF"], r": EOF$"),
     // v0.3 logged the kubelet's 403 body; an anonymous user means the token was not checked.
-    err_re(23, &["\"401 Unauthorized"], r#""(?P<sig>401 Unauthorized)"#),
-    err(23, &["Forbidden (user=system:anonymous,"]),
-    err_re(24, &["\"403 Forbidden"], r#""(?P<sig>403 Forbidden)"#),
-    err(24, &["Forbidden (user="]),
-    err_re(25, &["\"404 Not Found"], r#""(?P<sig>404 Not Found)"#),
-    err_re(26, &["\"50"], r#""(?P<sig>50[0-9] [^"]*)"#),
-    err(26, &["failed parsing metrics:", "failed to initialize Prometheus parser", "failed to read response body"]),
+    err_re(R::KubeletUnauthorized, &["\"401 Unauthorized"], r#""(?P<sig>401 Unauthorized)"#),
+    err(R::KubeletUnauthorized, &["Forbidden (user=system:anonymous,"]),
+    err_re(R::KubeletForbidden, &["\"403 Forbidden"], r#""(?P<sig>403 Forbidden)"#),
+    err(R::KubeletForbidden, &["Forbidden (user="]),
+    err_re(R::KubeletNoMetricsEndpoint, &["\"404 Not Found"], r#""(?P<sig>404 Not Found)"#),
+    err_re(R::KubeletBadAnswer, &["\"50"], r#""(?P<sig>50[0-9] [^"]*)"#),
+    err(R::KubeletBadAnswer, &["failed parsing metrics:", "failed to initialize Prometheus parser", "failed to read response body"]),
 ];
 
 /// An automaton over a table's anchors plus its compiled confirmations.
@@ -351,7 +351,7 @@ pub(crate) fn line_signature<'t, 'a: 't>(
 /// A classified scrape error: the rule and the text that decided it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ErrClass {
-    pub(crate) rule: u8,
+    pub(crate) rule: RuleId,
     pub(crate) range: Range<usize>,
 }
 
@@ -405,8 +405,8 @@ mod tests {
     fn err_classes_follow_catalog_order() {
         let mut seen = Vec::new();
         for s in ERR_SIGS {
-            if seen.last() != Some(&s.rule) {
-                seen.push(s.rule);
+            if seen.last() != Some(&s.rule.number()) {
+                seen.push(s.rule.number());
             }
         }
         assert_eq!(seen, [17, 16, 15, 18, 20, 21, 22, 19, 23, 24, 25, 26]);
@@ -416,13 +416,16 @@ mod tests {
     fn err_highlight_is_the_decisive_text() {
         let e = r#"Get "https://10.0.0.5:10250/metrics/resource": dial tcp 10.0.0.5:10250: connect: no route to host"#;
         let c = classify_err(e).expect("classified");
-        assert_eq!((c.rule, &e[c.range]), (19, "connect: no route to host"));
+        assert_eq!(
+            (c.rule, &e[c.range]),
+            (R::KubeletUnreachable, "connect: no route to host")
+        );
     }
 
     #[test]
     fn expired_wins_over_unknown_authority() {
         let e = "x509: certificate signed by unknown authority; x509: certificate has expired or is not yet valid: current time 2026-11-10T10:30:05Z is after 2026-11-02T08:14:11Z";
-        assert_eq!(classify_err(e).map(|c| c.rule), Some(17));
+        assert_eq!(classify_err(e).map(|c| c.rule), Some(R::KubeletCertExpired));
     }
 
     #[test]

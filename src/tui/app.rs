@@ -10,13 +10,12 @@ use super::msg::{Change, Effect, Msg};
 use super::text as t;
 use crate::cluster::apply::ApplyError;
 use crate::cluster::logs::{LogEvent, LogTarget, TimedLine, split_timestamp};
-use crate::diagnose::{self, Finding, RuleId, Severity, Step};
-use crate::fix::FixId;
+use crate::diagnose::{self, Finding};
 use crate::fix::plan::{self as planner, FixPlan};
 use crate::flags::{FlagProblem, Flags};
-use crate::i18n::Lang;
 use crate::rollout::{RolloutPhase, rollout_status};
-use crate::snapshot::{Action as Perm, ClusterInfo, Snapshot};
+use crate::snapshot::{ClusterInfo, Snapshot};
+use crate::vocab::{FixId, Lang, RuleId, Severity, Step};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use ratatui_textarea::TextArea;
@@ -505,8 +504,8 @@ impl App {
         let mut items: Vec<(Option<RuleId>, FixId)> = Vec::new();
         for f in self.findings.iter().filter(|f| f.step == self.step) {
             for fix in &f.fixes {
-                if !items.iter().any(|(_, x)| *x == fix.id) {
-                    items.push((Some(f.id), fix.id));
+                if !items.iter().any(|(_, x)| x == fix) {
+                    items.push((Some(f.id), *fix));
                 }
             }
         }
@@ -568,11 +567,7 @@ impl App {
         if self.opts.read_only {
             return Some(t::READ_ONLY.get(lang).to_string());
         }
-        let perm = match change {
-            Change::Args(_) | Change::Restart(_) => Perm::PatchDeployment,
-            Change::ApproveCsrs(_) => Perm::ApproveCsr,
-        };
-        if let Some(denied) = snap.denied(perm) {
+        if let Some(denied) = snap.denied(change.needs()) {
             return Some(format!("{} {denied}", t::NOT_PERMITTED.get(lang)));
         }
         if let Change::Args(plan) = change
@@ -805,7 +800,7 @@ pub fn metrics_back(snap: &Snapshot) -> bool {
     let available = snap
         .apiservice_available()
         .is_some_and(|c| c.status == "True");
-    available && crate::report::coverage(snap).is_some_and(|(n, m)| m > 0 && n == m)
+    available && crate::diagnose::coverage(snap).is_some_and(|(n, m)| m > 0 && n == m)
 }
 
 /// Turn a request into a concrete change against the snapshot's Deployment.

@@ -1,7 +1,7 @@
 //! The one keymap table: it drives dispatch in `update`, the footer hints and the help screen,
 //! so a key can never do something the help does not say.
 
-use crate::i18n::{Lang, Text};
+use crate::vocab::{Lang, Text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where the key is pressed. Modal contexts shadow the main ones.

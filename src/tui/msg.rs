@@ -4,8 +4,8 @@
 use crate::cluster::apply::ApplyError;
 use crate::cluster::logs::{LogEvent, LogTarget};
 use crate::fix::plan::{CsrApprovalPlan, FixPlan, RestartPlan};
-use crate::i18n::Prose;
 use crate::snapshot::Snapshot;
+use crate::vocab::{Action, FixId, Prose};
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 use std::path::PathBuf;
@@ -55,6 +55,16 @@ impl Change {
             Change::Args(p) => &p.sentence,
             Change::Restart(p) => &p.sentence,
             Change::ApproveCsrs(p) => &p.sentence,
+        }
+    }
+
+    /// What applying it needs permission to do.
+    pub fn needs(&self) -> Action {
+        match self {
+            // An editor edit or an undo has no fix: it patches the Deployment all the same.
+            Change::Args(p) => p.fix.map_or(Action::PatchDeployment, FixId::needs),
+            Change::Restart(_) => FixId::RolloutRestart.needs(),
+            Change::ApproveCsrs(_) => FixId::ApproveKubeletCsrs.needs(),
         }
     }
 

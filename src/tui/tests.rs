@@ -8,8 +8,8 @@ use super::ui;
 use crate::cluster::apply::ApplyError;
 use crate::cluster::logs::{LogEvent, TimedLine};
 use crate::diagnose::sample;
-use crate::i18n::Lang;
 use crate::snapshot::Snapshot;
+use crate::vocab::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -213,7 +213,7 @@ fn applied_change_moves_to_verify_and_undo_restores() {
     app.update(key('y'));
     let fx = app.update(Msg::Applied { id, result: Ok(()) });
     assert!(matches!(fx.as_slice(), [Effect::FetchSnapshot { .. }]));
-    assert_eq!(app.step, crate::diagnose::Step::RestartVerify);
+    assert_eq!(app.step, crate::vocab::Step::RestartVerify);
     assert!(matches!(
         app.verify.as_ref().map(|v| &v.phase),
         Some(VerifyPhase::RollingOut(_))
@@ -477,7 +477,7 @@ fn error_signatures_are_highlighted_in_colour_and_without() {
         let terminal = screen(&app, 100, 30, color);
         let buffer = terminal.backend().buffer();
         let expected = theme.span(crate::logs::SpanClass::Signature(
-            crate::diagnose::Severity::Error,
+            crate::vocab::Severity::Error,
         ));
         let area = buffer.area;
         let mut found = false;

@@ -1,6 +1,6 @@
 //! Every string the TUI draws, in English and Korean, side by side.
 
-use crate::i18n::Text;
+use crate::vocab::Text;
 
 pub const SAVED: Text = Text::new("Logs saved to", "로그를 저장했습니다:");
 pub const NO_MATCH: Text = Text::new("No match", "일치하는 줄이 없습니다");

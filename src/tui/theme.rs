@@ -1,8 +1,8 @@
 //! Semantic styles. With colour off (NO_COLOR, TERM=dumb) the same roles map to bold, underline
 //! and reverse, so errors stay visible without colour.
 
-use crate::diagnose::Severity;
 use crate::logs::{Level, SpanClass};
+use crate::vocab::Severity;
 use ratatui::style::{Color, Modifier, Style};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

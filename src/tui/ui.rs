@@ -6,12 +6,10 @@ use super::keymap::{self, Context};
 use super::msg::Change;
 use super::text as t;
 use super::theme::Theme;
-use crate::diagnose::{Severity, Step, catalog};
-use crate::fix::FixId;
 use crate::fix::args::DiffKind;
-use crate::i18n::{Lang, Text as UiText};
 use crate::logs::segments;
 use crate::top::top_nodes;
+use crate::vocab::{FixId, Lang, Severity, Step, Text as UiText};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -132,7 +130,7 @@ fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     if let Some(s) = snap {
         let (text, style) = if app.opts.read_only {
             (t::PERMS_READ_ONLY, theme.warning())
-        } else if s.may(crate::snapshot::Action::PatchDeployment) {
+        } else if s.may(crate::vocab::Action::PatchDeployment) {
             (t::PERMS_FULL, theme.ok())
         } else {
             (t::PERMS_DENIED, theme.warning())
@@ -167,18 +165,14 @@ fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
             theme.muted(),
         ));
     };
-    let coverage = match crate::report::coverage(snap) {
+    let coverage = match crate::diagnose::coverage(snap) {
         Some((n, m)) => format!("{}: {n}/{m}", t::COVERAGE.get(l)),
         None => format!("{}: —", t::COVERAGE.get(l)),
     };
-    match crate::report::headline(&app.findings) {
+    match crate::diagnose::headline(&app.findings) {
         Some(f) if f.severity >= Severity::Warning => Line::from(vec![
             Span::styled(
-                format!(
-                    " {} {} ",
-                    f.id,
-                    crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300)
-                ),
+                format!(" {} {} ", f.id, crate::logs::sanitize(f.title(l), 300)),
                 theme.severity(f.severity),
             ),
             Span::styled(format!("· {coverage}"), theme.muted()),
@@ -231,7 +225,7 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         lines.push(Line::styled(t::NO_FINDINGS.get(l), theme.ok()));
     }
     for f in here {
-        let info = catalog::info(f.id);
+        let info = f.id.info();
         lines.push(Line::from(vec![
             Span::styled(
                 format!("{} ", severity_mark(f.severity)),
@@ -239,7 +233,7 @@ fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             ),
             Span::styled(format!("{} ", f.id), theme.title()),
             Span::styled(
-                crate::logs::sanitize(&crate::i18n::finding_title(f, l), 300).into_owned(),
+                crate::logs::sanitize(f.title(l), 300).into_owned(),
                 theme.severity(f.severity),
             ),
         ]));
@@ -303,7 +297,7 @@ fn guidance(app: &App) -> Option<String> {
         return None;
     }
     let root =
-        crate::report::headline(&app.findings).filter(|f| f.severity >= Severity::Warning)?;
+        crate::diagnose::headline(&app.findings).filter(|f| f.severity >= Severity::Warning)?;
     if root.step != app.step {
         let n = root.step.number();
         return Some(format!(
@@ -327,7 +321,7 @@ fn severity_mark(s: Severity) -> &'static str {
 
 /// One line per fix, in the UI language.
 pub fn fix_summary(fix: FixId, l: Lang) -> &'static str {
-    crate::i18n::fix_summary(fix).get(l)
+    fix.summary().get(l)
 }
 
 fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {

@@ -8,8 +8,9 @@
 //! the data we could not read).
 
 use crate::diagnose::context::{Ctx, pod_is_ready};
-use crate::diagnose::finding::{Finding, RuleId, Severity, Step};
+use crate::diagnose::finding::Finding;
 use crate::snapshot::CallFailure;
+use crate::vocab::{Prose, RuleId, Severity, Step};
 
 /// Calls whose failure hides a check: `(verb, resource, step, what could not be checked)`.
 const CALLS: &[(&str, &str, Step, &str)] = &[
@@ -102,7 +103,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             (severity, *what)
         };
-        let mut f = Finding::from_catalog(RuleId(39))
+        let mut f = Finding::from_catalog(RuleId::PermissionMissing)
             .with_step(*step)
             .with_severity(severity)
             .with_title(title(verb, resource, &failures))
@@ -115,13 +116,22 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     out.extend(metrics_api(ctx, severity));
 }
 
-fn title(verb: &str, resource: &str, failures: &[&CallFailure]) -> String {
-    let why = if failures.iter().all(|f| f.is_forbidden()) {
-        "permission missing"
+fn title(verb: &str, resource: &str, failures: &[&CallFailure]) -> Prose {
+    if failures.iter().all(|f| f.is_forbidden()) {
+        denied_title(verb, resource)
     } else {
-        "call failed"
-    };
-    format!("mstui cannot {verb} {resource} ({why})")
+        Prose::new(
+            format!("mstui cannot {verb} {resource} (call failed)"),
+            format!("mstui의 {verb} {resource} 호출이 실패함"),
+        )
+    }
+}
+
+fn denied_title(verb: &str, resource: &str) -> Prose {
+    Prose::new(
+        format!("mstui cannot {verb} {resource} (permission missing)"),
+        format!("mstui에 {verb} {resource} 권한이 없음"),
+    )
 }
 
 /// The Metrics API refusing *us* (401/403) is a permission gap; a 503 is the symptom itself.
@@ -131,13 +141,10 @@ fn metrics_api(ctx: &Ctx, severity: Severity) -> Option<Finding> {
         return None;
     }
     Some(
-        Finding::from_catalog(RuleId(39))
+        Finding::from_catalog(RuleId::PermissionMissing)
             .with_step(Step::RestartVerify)
             .with_severity(severity)
-            .with_title(format!(
-                "mstui cannot {} {} (permission missing)",
-                failure.verb, failure.resource
-            ))
+            .with_title(denied_title(&failure.verb, &failure.resource))
             .with_evidence("cannot check which nodes have metrics (F28, F30)")
             .with_evidence(failure.describe()),
     )

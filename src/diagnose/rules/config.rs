@@ -4,15 +4,16 @@
 
 use super::scrape::legacy_flags;
 use crate::diagnose::context::{Ctx, pod_is_ready};
-use crate::diagnose::finding::{Finding, RuleId, Severity};
-use crate::fix::FixId;
+use crate::diagnose::finding::Finding;
 use crate::flags::FlagProblem;
+use crate::vocab::FixId;
+use crate::vocab::{RuleId, Severity};
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let problems = ctx.flags.as_ref().map(|f| f.validate()).unwrap_or_default();
     out.extend(f12_would_not_start(ctx, &problems));
-    out.extend(not_effective(&problems, 38));
-    out.extend(not_effective(&problems, 21));
+    out.extend(not_effective(&problems, RuleId::MisleadingFlag));
+    out.extend(not_effective(&problems, RuleId::NoMatchingAddressType));
     out.extend(f22_legacy_port(ctx));
     out.extend(f39_layout(ctx));
 }
@@ -50,12 +51,12 @@ fn fixes_for(problems: &[&FlagProblem]) -> Vec<FixId> {
 fn f12_would_not_start(ctx: &Ctx, problems: &[FlagProblem]) -> Option<Finding> {
     let errors: Vec<&FlagProblem> = problems
         .iter()
-        .filter(|p| p.rule == RuleId(12) && p.is_error())
+        .filter(|p| p.rule == RuleId::StartupExit && p.is_error())
         .collect();
     if errors.is_empty() || ctx.live_pods().any(pod_is_ready) {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(12));
+    let mut f = Finding::from_catalog(RuleId::StartupExit);
     for p in &errors {
         f = f.with_evidence(format!("flag {}: {}", p.flag, p.message));
     }
@@ -63,10 +64,10 @@ fn f12_would_not_start(ctx: &Ctx, problems: &[FlagProblem]) -> Option<Finding> {
 }
 
 /// F38/F21 from the flags: always worth knowing, even on a working install.
-fn not_effective(problems: &[FlagProblem], rule: u8) -> Option<Finding> {
-    let hits: Vec<&FlagProblem> = problems.iter().filter(|p| p.rule == RuleId(rule)).collect();
+fn not_effective(problems: &[FlagProblem], rule: RuleId) -> Option<Finding> {
+    let hits: Vec<&FlagProblem> = problems.iter().filter(|p| p.rule == rule).collect();
     let severity = hits.iter().map(|p| p.severity).max()?;
-    let mut f = Finding::from_catalog(RuleId(rule)).with_severity(severity);
+    let mut f = Finding::from_catalog(rule).with_severity(severity);
     for p in &hits {
         f = f.with_evidence(format!("flag {}: {}", p.flag, p.message));
     }
@@ -85,7 +86,7 @@ fn f22_legacy_port(ctx: &Ctx) -> Option<Finding> {
     } else {
         Severity::Error
     };
-    let mut f = Finding::from_catalog(RuleId(22)).with_severity(severity);
+    let mut f = Finding::from_catalog(RuleId::LegacyKubeletPort).with_severity(severity);
     for line in lines {
         f = f.with_evidence(line);
     }
@@ -112,7 +113,7 @@ fn f39_layout(ctx: &Ctx) -> Option<Finding> {
         l.excerpt.contains("extension-apiserver-authentication") && l.excerpt.contains("forbidden")
     })?;
     Some(
-        Finding::from_catalog(RuleId(39))
+        Finding::from_catalog(RuleId::PermissionMissing)
             .with_severity(Severity::Error)
             .with_evidence(format!(
                 "metrics-server runs in namespace {}; its RoleBinding to \
@@ -123,15 +124,6 @@ fn f39_layout(ctx: &Ctx) -> Option<Finding> {
     )
 }
 
-/// Fixes that patch the Deployment, which a reconciling manager would undo.
-const EDITS: [FixId; 5] = [
-    FixId::KubeletInsecureTls,
-    FixId::DropKubeletInsecureTls,
-    FixId::PreferredAddressTypes,
-    FixId::DropLegacyPortFlags,
-    FixId::MetricResolution,
-];
-
 /// F40, said only when some finding proposes an edit: on a working managed install it is noise.
 pub(super) fn managed(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(install) = &ctx.snap.install else {
@@ -139,11 +131,11 @@ pub(super) fn managed(ctx: &Ctx, out: &mut Vec<Finding>) {
     };
     let proposes_edit = out
         .iter()
-        .any(|f| f.severity >= Severity::Warning && EDITS.iter().any(|e| f.offers(*e)));
+        .any(|f| f.severity >= Severity::Warning && f.fixes.iter().any(|x| x.edits_args()));
     if !install.kind.reverts_edits() || !proposes_edit {
         return;
     }
-    let mut f = Finding::from_catalog(RuleId(40)).with_evidence(format!(
+    let mut f = Finding::from_catalog(RuleId::ManagedAddon).with_evidence(format!(
         "Deployment {}/{} is {}",
         install.namespace,
         install.deployment,

@@ -4,7 +4,8 @@
 
 use super::pod::event_line;
 use crate::diagnose::context::Ctx;
-use crate::diagnose::finding::{Finding, RuleId};
+use crate::diagnose::finding::Finding;
+use crate::vocab::RuleId;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use std::collections::BTreeMap;
 
@@ -16,19 +17,19 @@ const EVENT_REASONS: [&str; 3] = [
 ];
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let mut by_rule: BTreeMap<u8, Finding> = BTreeMap::new();
+    let mut by_rule: BTreeMap<RuleId, Finding> = BTreeMap::new();
     for hpa in &ctx.snap.hpas {
         let Some((rule, line)) = condition(hpa).or_else(|| from_events(ctx, hpa)) else {
             continue;
         };
         let f = by_rule
             .remove(&rule)
-            .unwrap_or_else(|| Finding::from_catalog(RuleId(rule)));
+            .unwrap_or_else(|| Finding::from_catalog(rule));
         by_rule.insert(rule, f.with_evidence(line));
     }
     for (rule, f) in by_rule {
         out.push(match rule {
-            33 => f.with_evidence(metrics_api_state(ctx)),
+            RuleId::HpaCannotRead => f.with_evidence(metrics_api_state(ctx)),
             _ => f,
         });
     }
@@ -43,7 +44,7 @@ fn name(hpa: &HorizontalPodAutoscaler) -> String {
 }
 
 /// `(rule, evidence)` from `ScalingActive=False`.
-fn condition(hpa: &HorizontalPodAutoscaler) -> Option<(u8, String)> {
+fn condition(hpa: &HorizontalPodAutoscaler) -> Option<(RuleId, String)> {
     let c = hpa
         .status
         .as_ref()?
@@ -67,7 +68,7 @@ fn condition(hpa: &HorizontalPodAutoscaler) -> Option<(u8, String)> {
 }
 
 /// For HPAs that report no conditions at all (autoscaling/v1 objects converted without them).
-fn from_events(ctx: &Ctx, hpa: &HorizontalPodAutoscaler) -> Option<(u8, String)> {
+fn from_events(ctx: &Ctx, hpa: &HorizontalPodAutoscaler) -> Option<(RuleId, String)> {
     let has_conditions = hpa
         .status
         .as_ref()
@@ -91,23 +92,23 @@ fn from_events(ctx: &Ctx, hpa: &HorizontalPodAutoscaler) -> Option<(u8, String)>
 
 /// Which failure the controller's message describes; the specific causes before the generic
 /// "could not fetch" (F33), which wraps them all.
-fn rule_for(message: &str) -> Option<u8> {
+fn rule_for(message: &str) -> Option<RuleId> {
     let has = |s: &str| message.contains(s);
     if has("is forbidden") && has("horizontal-pod-autoscaler") {
-        Some(37)
+        Some(RuleId::HpaControllerForbidden)
     } else if has("missing request for") {
-        Some(34)
+        Some(RuleId::HpaTargetNoRequests)
     } else if has("not present in metrics for pod") {
-        Some(36)
+        Some(RuleId::HpaContainerWithoutMetrics)
     } else if has("no metrics returned from resource metrics API")
         || has("did not receive metrics for")
     {
-        Some(35)
+        Some(RuleId::HpaPodsWithoutMetrics)
     } else if has("unable to fetch metrics from resource metrics API")
         || has("unable to get metrics for resource")
         || has("(get pods.metrics.k8s.io)")
     {
-        Some(33)
+        Some(RuleId::HpaCannotRead)
     } else {
         None
     }

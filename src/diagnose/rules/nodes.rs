@@ -4,8 +4,9 @@
 use super::join;
 use super::scrape::{choose_address, dials_external};
 use crate::diagnose::context::{Ctx, node_name, node_ready, plural};
-use crate::diagnose::finding::{Finding, RuleId, Severity};
-use crate::fix::FixId;
+use crate::diagnose::finding::Finding;
+use crate::vocab::FixId;
+use crate::vocab::{RuleId, Severity};
 use k8s_openapi::api::core::v1::Node;
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -41,7 +42,7 @@ fn f21_no_address(ctx: &Ctx) -> Option<Finding> {
     if stuck.is_empty() {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(21))
+    let mut f = Finding::from_catalog(RuleId::NoMatchingAddressType)
         .with_nodes(stuck.iter().map(|n| node_name(n)))
         .with_evidence(format!(
             "--kubelet-preferred-address-types is {}",
@@ -110,7 +111,7 @@ fn f19_external_address(ctx: &Ctx) -> Option<Finding> {
     if nodes.is_empty() {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(19))
+    let mut f = Finding::from_catalog(RuleId::KubeletUnreachable)
         .with_severity(Severity::Warning)
         .with_nodes(&nodes)
         .with_evidence(format!(
@@ -188,7 +189,7 @@ fn f30_skipped(skipped: &[(&str, String)]) -> Option<Finding> {
         return None;
     }
     let names: Vec<&str> = skipped.iter().map(|(n, _)| *n).collect();
-    let mut f = Finding::from_catalog(RuleId(30))
+    let mut f = Finding::from_catalog(RuleId::NodesSkipped)
         .with_nodes(&names)
         .with_evidence(format!("nodes without metrics: {}", join(&names)));
     for (_, why) in skipped {
@@ -204,7 +205,7 @@ fn f28_missing(ctx: &Ctx, nodes: &[&str]) -> Option<Finding> {
         return None;
     }
     let total = ctx.snap.nodes.len();
-    let mut f = Finding::from_catalog(RuleId(28))
+    let mut f = Finding::from_catalog(RuleId::NodesWithoutMetrics)
         .with_nodes(nodes)
         .with_evidence(format!("nodes without metrics: {}", join(nodes)))
         .with_evidence(format!(

@@ -3,7 +3,8 @@
 
 use super::MAX_EXCERPTS;
 use crate::diagnose::context::{Ctx, name_of, plural, pod_condition, pod_is_ready, pod_phase};
-use crate::diagnose::finding::{Finding, RuleId, Severity};
+use crate::diagnose::finding::Finding;
+use crate::vocab::{RuleId, Severity};
 use k8s_openapi::api::core::v1::{ContainerStateTerminated, Event, Pod};
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -24,8 +25,8 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// Start a pod finding with the chain above it: the APIService line when the API is down.
-fn pod_finding(ctx: &Ctx, id: u8, pod: &Pod) -> Finding {
-    let mut f = Finding::from_catalog(RuleId(id));
+fn pod_finding(ctx: &Ctx, id: RuleId, pod: &Pod) -> Finding {
+    let mut f = Finding::from_catalog(id);
     if ctx.api.available == Some(false)
         && let Some(line) = ctx.api.line()
     {
@@ -89,7 +90,7 @@ fn f10_no_pods(ctx: &Ctx) -> Option<Finding> {
     if wanted == 0 || refused.is_empty() {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(10));
+    let mut f = Finding::from_catalog(RuleId::PodNotScheduled);
     if let Some(line) = ctx.api.line().filter(|_| !ctx.api.is_available()) {
         f = f.with_evidence(line);
     }
@@ -111,7 +112,7 @@ fn f10_unschedulable(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     if pod_phase(pod) != "Pending" || status != "False" {
         return None;
     }
-    let mut f = pod_finding(ctx, 10, pod);
+    let mut f = pod_finding(ctx, RuleId::PodNotScheduled, pod);
     if let Some(m) = message {
         f = f.with_evidence(format!("PodScheduled=False: {m}"));
     }
@@ -139,7 +140,8 @@ fn f11_image(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     if !PULL_FAILURES.contains(&reason) {
         return None;
     }
-    let mut f = pod_finding(ctx, 11, pod).with_evidence(format!("image {}", status.image));
+    let mut f =
+        pod_finding(ctx, RuleId::ImagePull, pod).with_evidence(format!("image {}", status.image));
     if let Some(m) = &waiting.message {
         f = f.with_evidence(format!("{reason}: {m}"));
     }
@@ -190,7 +192,7 @@ fn f13_killed(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     }
     Some(f13_evidence(
         ctx,
-        pod_finding(ctx, 13, pod),
+        pod_finding(ctx, RuleId::Killed, pod),
         pod,
         oom,
         &liveness,
@@ -204,7 +206,7 @@ fn f13_history(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         return None;
     }
     let oom = last_termination(ctx, pod).filter(|t| t.reason.as_deref() == Some("OOMKilled"));
-    let timely = ctx.logs.latest(13, ctx.now, ctx.recent());
+    let timely = ctx.logs.latest(RuleId::Killed, ctx.now, ctx.recent());
     if oom.is_none() && timely.is_none() {
         return None;
     }
@@ -217,7 +219,7 @@ fn f13_history(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     } else {
         Severity::Info
     };
-    let mut f = Finding::from_catalog(RuleId(13))
+    let mut f = Finding::from_catalog(RuleId::Killed)
         .with_severity(severity)
         .with_evidence(ctx.pod_line(pod));
     f = f13_evidence(ctx, f, pod, oom, &[]);
@@ -247,7 +249,7 @@ fn f13_evidence(
         .logs
         .previous
         .iter()
-        .filter(|l| l.rule == RuleId(13))
+        .filter(|l| l.rule == RuleId::Killed)
         .take(1)
     {
         f = f.with_evidence(l.excerpt.clone());
@@ -290,7 +292,7 @@ fn f12_crash(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     if pod_is_ready(pod) || !(crash_looping(ctx, pod) || (failed_exit && !running)) {
         return None;
     }
-    let mut f = pod_finding(ctx, 12, pod);
+    let mut f = pod_finding(ctx, RuleId::StartupExit, pod);
     if let Some(t) = &last {
         f = f.with_evidence(termination_line(t));
     }
@@ -298,7 +300,7 @@ fn f12_crash(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         .logs
         .previous
         .iter()
-        .filter(|l| l.rule == RuleId(12))
+        .filter(|l| l.rule == RuleId::StartupExit)
         .collect();
     for l in reasons.iter().take(MAX_EXCERPTS) {
         f = f.with_evidence(l.excerpt.clone());
@@ -318,7 +320,7 @@ fn f14_not_ready(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     if pod_phase(pod) != "Running" || !running || pod_is_ready(pod) || ctx.warming_up(pod) {
         return None;
     }
-    let mut f = pod_finding(ctx, 14, pod);
+    let mut f = pod_finding(ctx, RuleId::NotReady, pod);
     for e in events_about(ctx, name_of(pod), "Unhealthy", "Readiness probe failed")
         .into_iter()
         .rev()
@@ -328,7 +330,7 @@ fn f14_not_ready(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
     }
     if let Some(l) = ctx
         .logs
-        .lines_of(14)
+        .lines_of(RuleId::NotReady)
         .filter(|l| l.pod == name_of(pod))
         .last()
     {
@@ -353,11 +355,13 @@ fn f32_warm_up(ctx: &Ctx, pod: &Pod) -> Option<Finding> {
         return None;
     }
     let resolution = ctx.resolution().as_secs();
-    Some(Finding::from_catalog(RuleId(32)).with_evidence(format!(
-        "{}: started less than {}s ago; with --metric-resolution={resolution}s the first \
+    Some(
+        Finding::from_catalog(RuleId::WarmingUp).with_evidence(format!(
+            "{}: started less than {}s ago; with --metric-resolution={resolution}s the first \
              metrics need two scrapes ({}s) plus the readiness probe",
-        ctx.pod_line(pod),
-        ctx.warm_up_window().as_secs(),
-        2 * resolution
-    )))
+            ctx.pod_line(pod),
+            ctx.warm_up_window().as_secs(),
+            2 * resolution
+        )),
+    )
 }

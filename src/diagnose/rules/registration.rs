@@ -2,9 +2,10 @@
 
 use super::{MAX_EXCERPTS, join};
 use crate::diagnose::context::{Ctx, name_of, plural, pod_is_ready};
-use crate::diagnose::finding::{Finding, RuleId, Severity};
+use crate::diagnose::finding::Finding;
 use crate::install::FoundBy;
 use crate::snapshot::METRICS_APISERVICE;
+use crate::vocab::{RuleId, Severity};
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use regex::Regex;
@@ -25,7 +26,7 @@ fn f01_missing(ctx: &Ctx) -> Option<Finding> {
     if ctx.api.exists || ctx.failed("get", "apiservices").is_some() {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(1)).with_evidence(format!(
+    let mut f = Finding::from_catalog(RuleId::ApiServiceMissing).with_evidence(format!(
         "APIService {METRICS_APISERVICE} not found: kubectl top answers \"Metrics API not available\""
     ));
     f = match &ctx.snap.install {
@@ -69,7 +70,7 @@ fn f02_other_backend(ctx: &Ctx) -> Option<Finding> {
     let install = ctx.snap.install.as_ref();
     let Some((ns, name, _)) = service_ref(ctx) else {
         return Some(
-            Finding::from_catalog(RuleId(2))
+            Finding::from_catalog(RuleId::ApiServiceConflict)
                 .with_severity(Severity::Error)
                 .with_evidence(format!(
                     "APIService {METRICS_APISERVICE} names no Service, so no metrics-server serves it"
@@ -90,7 +91,7 @@ fn f02_other_backend(ctx: &Ctx) -> Option<Finding> {
     } else {
         Severity::Error
     };
-    let mut f = Finding::from_catalog(RuleId(2))
+    let mut f = Finding::from_catalog(RuleId::ApiServiceConflict)
         .with_severity(severity)
         .with_evidence(format!(
             "APIService {METRICS_APISERVICE} points at service {ns}/{name}{ours}"
@@ -106,7 +107,7 @@ fn f02_duplicates(ctx: &Ctx) -> Option<Finding> {
     if others.is_empty() {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(2));
+    let mut f = Finding::from_catalog(RuleId::ApiServiceConflict);
     if let Some(i) = &ctx.snap.install {
         f = f.with_evidence(format!(
             "serving install: Deployment {}/{} ({})",
@@ -131,7 +132,7 @@ fn f03_service_not_found(ctx: &Ctx) -> Option<Finding> {
     if ctx.api.available != Some(false) || ctx.api.reason != "ServiceNotFound" {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(3)).with_evidence(ctx.api.line()?);
+    let mut f = Finding::from_catalog(RuleId::ServiceMissing).with_evidence(ctx.api.line()?);
     if let Some(i) = &ctx.snap.install {
         f = f.with_evidence(format!(
             "metrics-server Deployment {}/{} exists; its Service may have another name or namespace",
@@ -150,7 +151,7 @@ fn f04_port(ctx: &Ctx) -> Option<Finding> {
     if !mismatch && !reported {
         return None;
     }
-    let mut f = Finding::from_catalog(RuleId(4));
+    let mut f = Finding::from_catalog(RuleId::ServicePortMismatch);
     if let Some(line) = ctx.api.line().filter(|_| reported) {
         f = f.with_evidence(line);
     }
@@ -191,7 +192,7 @@ fn f05_endpoints(ctx: &Ctx) -> Option<Finding> {
     if pods.iter().any(|p| !pod_is_ready(p)) || ctx.failed("list", "pods").is_some() {
         return None;
     }
-    let f = Finding::from_catalog(RuleId(5)).with_evidence(ctx.api.line()?);
+    let f = Finding::from_catalog(RuleId::NoEndpoints).with_evidence(ctx.api.line()?);
     if pods.is_empty() {
         return no_pods(ctx, f);
     }
@@ -330,7 +331,7 @@ fn discovery(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn f06_unreachable(ctx: &Ctx, line: String) -> Finding {
-    let mut f = Finding::from_catalog(RuleId(6)).with_evidence(line);
+    let mut f = Finding::from_catalog(RuleId::ApiserverCannotReachPod).with_evidence(line);
     if let Some(route) = routing_hint(ctx) {
         f = f.with_evidence(route);
     }
@@ -377,24 +378,28 @@ fn routing_hint(ctx: &Ctx) -> Option<String> {
 }
 
 fn f07_auth(ctx: &Ctx, line: String) -> Finding {
-    let mut f = Finding::from_catalog(RuleId(7)).with_evidence(line);
-    for l in ctx.logs.lines_of(7).take(MAX_EXCERPTS) {
+    let mut f = Finding::from_catalog(RuleId::ApiserverRequestsRejected).with_evidence(line);
+    for l in ctx
+        .logs
+        .lines_of(RuleId::ApiserverRequestsRejected)
+        .take(MAX_EXCERPTS)
+    {
         f = f.with_evidence(l.excerpt.clone());
     }
     f
 }
 
 fn f09_no_aggregation(ctx: &Ctx, line: String) -> Option<Finding> {
-    let hint = ctx.logs.lines_of(9).last()?;
+    let hint = ctx.logs.lines_of(RuleId::AggregationNotConfigured).last()?;
     Some(
-        Finding::from_catalog(RuleId(9))
+        Finding::from_catalog(RuleId::AggregationNotConfigured)
             .with_evidence(line)
             .with_evidence(hint.excerpt.clone()),
     )
 }
 
 fn f08_tls(ctx: &Ctx, line: String) -> Finding {
-    let mut f = Finding::from_catalog(RuleId(8)).with_evidence(line);
+    let mut f = Finding::from_catalog(RuleId::ServingCertUntrusted).with_evidence(line);
     let spec = ctx.snap.apiservice.as_ref().and_then(|a| a.spec.as_ref());
     let skip = spec
         .and_then(|s| s.insecure_skip_tls_verify)

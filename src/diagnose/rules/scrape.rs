@@ -3,19 +3,27 @@
 
 use super::{MAX_EXCERPTS, join};
 use crate::diagnose::context::{Ctx, node_name, node_ready, plural};
-use crate::diagnose::finding::{Finding, RuleId, Severity};
+use crate::diagnose::finding::Finding;
 use crate::diagnose::logview::NodeFailure;
-use crate::fix::FixId;
 pub(crate) use crate::flags::choose_address;
+use crate::vocab::FixId;
+use crate::vocab::{Prose, RuleId, Severity};
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::Node;
 use std::collections::BTreeSet;
 
 /// Rules whose log lines other modules read (auth, startup, probes, warm-up, HPA).
-const HANDLED_ELSEWHERE: [u8; 6] = [7, 9, 12, 13, 14, 32];
+const HANDLED_ELSEWHERE: [RuleId; 6] = [
+    RuleId::ApiserverRequestsRejected,
+    RuleId::AggregationNotConfigured,
+    RuleId::StartupExit,
+    RuleId::Killed,
+    RuleId::NotReady,
+    RuleId::WarmingUp,
+];
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let rules: BTreeSet<u8> = ctx.logs.failing.values().map(|f| f.rule.0).collect();
+    let rules: BTreeSet<RuleId> = ctx.logs.failing.values().map(|f| f.rule).collect();
     for rule in rules {
         out.push(node_rule(ctx, rule));
     }
@@ -25,11 +33,11 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// One finding for every node failing with `rule`.
-fn node_rule(ctx: &Ctx, rule: u8) -> Finding {
+fn node_rule(ctx: &Ctx, rule: RuleId) -> Finding {
     let failing = ctx.logs.failing_with(rule);
     let nodes: Vec<&str> = failing.iter().map(|(n, _)| *n).collect();
     let total = ctx.snap.nodes.len().max(nodes.len());
-    let mut f = Finding::from_catalog(RuleId(rule))
+    let mut f = Finding::from_catalog(rule)
         .with_nodes(&nodes)
         .with_evidence(format!(
             "scrapes fail on {} of {total}: {}",
@@ -49,7 +57,7 @@ fn node_rule(ctx: &Ctx, rule: u8) -> Finding {
         .logs
         .recovered
         .iter()
-        .filter(|(_, r)| r.0 == rule)
+        .filter(|(_, r)| *r == rule)
         .map(|(n, _)| n.as_str())
         .collect();
     if !recovered.is_empty() {
@@ -59,15 +67,18 @@ fn node_rule(ctx: &Ctx, rule: u8) -> Finding {
         ));
     }
     match rule {
-        15..=18 => tls(ctx, f, rule, &failing, total),
-        19 => unreachable(ctx, f, &failing),
-        20 => dns(ctx, f, &failing),
-        21 => f.with_evidence(format!(
+        RuleId::KubeletCertUnknownAuthority
+        | RuleId::KubeletCertWrongName
+        | RuleId::KubeletCertExpired
+        | RuleId::KubeletCsrPending => tls(ctx, f, rule, &failing, total),
+        RuleId::KubeletUnreachable => unreachable(ctx, f, &failing),
+        RuleId::NodeNameUnresolved => dns(ctx, f, &failing),
+        RuleId::NoMatchingAddressType => f.with_evidence(format!(
             "--kubelet-preferred-address-types is {}",
             join(&ctx.address_types())
         )),
-        22 => legacy_port(ctx, f),
-        30 => f.with_severity(Severity::Info),
+        RuleId::LegacyKubeletPort => legacy_port(ctx, f),
+        RuleId::NodesSkipped => f.with_severity(Severity::Info),
         _ => f,
     }
 }
@@ -75,7 +86,7 @@ fn node_rule(ctx: &Ctx, rule: u8) -> Finding {
 fn tls(
     ctx: &Ctx,
     mut f: Finding,
-    rule: u8,
+    rule: RuleId,
     failing: &[(&str, &NodeFailure)],
     total: usize,
 ) -> Finding {
@@ -84,12 +95,14 @@ fn tls(
             "every node fails the same way: the kubelet certificate setup is cluster-wide",
         );
     }
-    if rule == 16 {
+    if rule == RuleId::KubeletCertWrongName {
         for (node, failure) in failing.iter().take(MAX_EXCERPTS) {
             f = f.with_evidence(dialled(ctx, node, failure));
         }
     }
-    if rule == 17 && failing.iter().any(|(_, x)| x.err.contains("is before")) {
+    if rule == RuleId::KubeletCertExpired
+        && failing.iter().any(|(_, x)| x.err.contains("is before"))
+    {
         f = f.with_evidence(
             "the certificate is not valid yet: a clock is behind (node clocks out of sync)",
         );
@@ -110,7 +123,7 @@ fn tls(
         fixes.push(FixId::ApproveKubeletCsrs);
     }
     // F18 has no safe quick fix: the kubelet serves nothing until its CSR is approved.
-    if rule != 18 {
+    if rule != RuleId::KubeletCsrPending {
         fixes.push(FixId::KubeletInsecureTls);
     }
     f.with_fixes(&fixes)
@@ -342,18 +355,18 @@ pub(crate) fn legacy_flags(ctx: &Ctx) -> Vec<String> {
 /// Log lines that matched a rule without naming a node (RBAC, storage, clock), still recent.
 fn line_rules(ctx: &Ctx, out: &mut Vec<Finding>) {
     let recent = ctx.recent();
-    let rules: BTreeSet<u8> = ctx
+    let rules: BTreeSet<RuleId> = ctx
         .logs
         .lines
         .iter()
-        .map(|l| l.rule.0)
+        .map(|l| l.rule)
         .filter(|r| !HANDLED_ELSEWHERE.contains(r))
         .collect();
     for rule in rules {
         let Some(latest) = ctx.logs.latest(rule, ctx.now, recent) else {
             continue;
         };
-        let mut f = Finding::from_catalog(RuleId(rule));
+        let mut f = Finding::from_catalog(rule);
         // The classifier's severity says how bad this particular line is.
         f = f.with_severity(latest.severity);
         let excerpts: Vec<&str> = ctx
@@ -390,7 +403,7 @@ fn f18_from_csrs(ctx: &Ctx) -> Option<Finding> {
         .map(|(name, node)| format!("{name} ({node})"))
         .collect();
     Some(
-        Finding::from_catalog(RuleId(18))
+        Finding::from_catalog(RuleId::KubeletCsrPending)
             .with_nodes(&nodes)
             .with_evidence(format!(
                 "kubelet-serving CSRs waiting for approval: {}",
@@ -426,9 +439,12 @@ fn drop_insecure_tls(ctx: &Ctx) -> Option<Finding> {
         return None;
     }
     Some(
-        Finding::from_catalog(RuleId(15))
+        Finding::from_catalog(RuleId::KubeletCertUnknownAuthority)
             .with_severity(Severity::Info)
-            .with_title("Kubelet certificates are CA-signed: --kubelet-insecure-tls can go")
+            .with_title(Prose::new(
+                "Kubelet certificates are CA-signed: --kubelet-insecure-tls can go",
+                "kubelet 인증서가 CA 서명됨: --kubelet-insecure-tls를 제거해도 됨",
+            ))
             .with_evidence(format!(
                 "every node ({}) has an approved kubelet-serving certificate",
                 plural(ctx.snap.nodes.len(), "node")

@@ -1,7 +1,7 @@
 //! Failed or forbidden calls: never a claim of health over data that was not read (F39).
 
 use super::*;
-use crate::diagnose::Step;
+use crate::vocab::Step;
 
 #[test]
 fn unreadable_logs_are_a_step_1_warning_when_something_is_wrong() {

@@ -1,7 +1,7 @@
 //! Whole-snapshot properties: the healthy case, ordering, determinism, the seed story.
 
 use super::*;
-use crate::diagnose::Step;
+use crate::vocab::Step;
 
 #[test]
 fn healthy_snapshot_has_no_findings() {

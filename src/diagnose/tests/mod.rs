@@ -14,9 +14,9 @@ mod registration;
 mod scrape;
 
 use super::sample::{self, POD, logs};
-use super::{Finding, Severity, diagnose};
-use crate::fix::FixId;
+use super::{Finding, diagnose};
 use crate::snapshot::Snapshot;
+use crate::vocab::{FixId, Severity};
 
 fn run(snap: &Snapshot) -> Vec<Finding> {
     diagnose(snap, sample::now())
@@ -27,7 +27,7 @@ fn ids(findings: &[Finding]) -> Vec<String> {
 }
 
 fn find(findings: &[Finding], id: u8) -> Option<&Finding> {
-    findings.iter().find(|f| f.id.0 == id)
+    findings.iter().find(|f| f.id.number() == id)
 }
 
 fn has(findings: &[Finding], id: u8) -> bool {
@@ -40,7 +40,7 @@ fn get(findings: &[Finding], id: u8) -> &Finding {
 }
 
 fn fixes(f: &Finding) -> Vec<FixId> {
-    f.fixes.iter().map(|x| x.id).collect()
+    f.fixes.clone()
 }
 
 /// Whether any evidence line contains `text`.

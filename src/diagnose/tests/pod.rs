@@ -184,7 +184,7 @@ fn f32_warm_up_is_info_only() {
         "with --metric-resolution=15s the first metrics need two scrapes (30s)",
     );
     // Only the HPA symptom remains a problem: nothing else is alarming yet.
-    let alarming: Vec<_> = problems(&findings).iter().map(|f| f.id.0).collect();
+    let alarming: Vec<_> = problems(&findings).iter().map(|f| f.id.number()).collect();
     assert_eq!(alarming, [33]);
 }
 

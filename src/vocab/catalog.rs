@@ -13,42 +13,62 @@
 //!   F19–F22, F25, F26). The APIService chain sits here because it is the apiserver's
 //!   connection to metrics-server.
 //! - 4 restart & verify: the API answers but data is missing, and HPAs (F28–F37).
+//!
+//! Each entry also carries a [`CauseRank`]: when several findings are equally severe, the one
+//! with the lowest rank is the root cause the UI and `check` lead with (the order of the chain
+//! in failure-modes §4). A new rule picks the rank of the leg it is about.
 
-use super::finding::{RuleId, Severity, Step};
-use crate::fix::FixId;
-use crate::i18n::{Lang, Text};
+use super::fix::FixId;
+use super::lang::{Lang, Text};
+use super::rule::{RuleId, Severity, Step};
+
+/// Where on the chain APIService → endpoints → pod → logs → kubelet a failure sits. Lower is
+/// closer to the root cause: an unavailable APIService or an unready pod is usually the symptom
+/// of a kubelet-leg failure, so the kubelet leg explains the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CauseRank {
+    /// metrics-server → kubelet: TLS, reachability, kubelet auth and answers.
+    KubeletLeg,
+    /// The pod cannot run, or runs the wrong flags.
+    PodCannotRun,
+    /// apiserver → metrics-server authentication and TLS.
+    ApiserverLeg,
+    /// Not Ready: usually because of one of the above.
+    PodNotReady,
+    /// Registration and endpoints: the symptom the user sees.
+    Registration,
+    /// Data, HPAs, permissions and management: consequences or side notes.
+    Downstream,
+}
 
 /// One catalog entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleInfo {
     pub id: RuleId,
+    pub rank: CauseRank,
     pub step: Step,
     /// The severity a finding of this rule has unless the rule has a reason to differ.
     pub severity: Severity,
-    pub title_en: &'static str,
-    pub title_ko: &'static str,
+    pub title: Text,
     /// What it means and why `kubectl top` fails, in plain words.
-    pub explanation_en: &'static str,
-    pub explanation_ko: &'static str,
+    pub explanation: Text,
     /// Every fix that can apply to this rule; a rule offers the subset that fits the evidence.
     pub fixes: &'static [FixId],
 }
 
 impl RuleInfo {
     pub fn title(&self, lang: Lang) -> &'static str {
-        Text::new(self.title_en, self.title_ko).get(lang)
+        self.title.get(lang)
     }
 
     pub fn explanation(&self, lang: Lang) -> &'static str {
-        Text::new(self.explanation_en, self.explanation_ko).get(lang)
+        self.explanation.get(lang)
     }
 }
 
-/// The entry for `id`. IDs outside F01–F40 cannot be built by `RuleId::from_str`; a hand-made
-/// out-of-range ID gets the nearest entry rather than a panic.
+/// The entry for `id`.
 pub fn info(id: RuleId) -> &'static RuleInfo {
-    let index = usize::from(id.0.clamp(1, 40)) - 1;
-    &CATALOG[index]
+    &CATALOG[usize::from(id.number()) - 1]
 }
 
 /// All entries, in ID order.
@@ -56,16 +76,19 @@ pub fn all() -> &'static [RuleInfo] {
     &CATALOG
 }
 
+use CauseRank::{ApiserverLeg, Downstream, KubeletLeg, PodCannotRun, PodNotReady, Registration};
 use FixId::{
     ApproveKubeletCsrs, DropKubeletInsecureTls, DropLegacyPortFlags, KubeletInsecureTls,
     MetricResolution, PreferredAddressTypes, RolloutRestart,
 };
+use RuleId::*;
 use Severity::{Error, Info, Warning};
 use Step::{Connectivity, Logs, RestartVerify, Tls};
 
 /// One entry: title and explanation as (English, Korean) pairs.
 const fn rule(
-    n: u8,
+    id: RuleId,
+    rank: CauseRank,
     step: Step,
     severity: Severity,
     title: Text,
@@ -73,21 +96,21 @@ const fn rule(
     fixes: &'static [FixId],
 ) -> RuleInfo {
     RuleInfo {
-        id: RuleId(n),
+        id,
+        rank,
         step,
         severity,
-        title_en: title.en,
-        title_ko: title.ko,
-        explanation_en: explanation.en,
-        explanation_ko: explanation.ko,
+        title,
+        explanation,
         fixes,
     }
 }
 
-static CATALOG: [RuleInfo; 40] = [
+static CATALOG: [RuleInfo; RuleId::COUNT] = [
     // --- A. Registration and the apiserver → metrics-server leg --------------------------------
     rule(
-        1,
+        ApiServiceMissing,
+        Registration,
         Connectivity,
         Error,
         Text::new(
@@ -108,7 +131,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        2,
+        ApiServiceConflict,
+        Registration,
         Connectivity,
         Warning,
         Text::new(
@@ -128,7 +152,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        3,
+        ServiceMissing,
+        Registration,
         Connectivity,
         Error,
         Text::new(
@@ -146,7 +171,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        4,
+        ServicePortMismatch,
+        Registration,
         Connectivity,
         Error,
         Text::new(
@@ -164,7 +190,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        5,
+        NoEndpoints,
+        Registration,
         Connectivity,
         Error,
         Text::new(
@@ -184,7 +211,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        6,
+        ApiserverCannotReachPod,
+        Registration,
         Connectivity,
         Error,
         Text::new(
@@ -207,7 +235,8 @@ static CATALOG: [RuleInfo; 40] = [
     ),
     // --- TLS and authentication on the apiserver → metrics-server leg ---------------------------
     rule(
-        7,
+        ApiserverRequestsRejected,
+        ApiserverLeg,
         Tls,
         Error,
         Text::new(
@@ -227,7 +256,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[RolloutRestart],
     ),
     rule(
-        8,
+        ServingCertUntrusted,
+        ApiserverLeg,
         Tls,
         Error,
         Text::new(
@@ -247,7 +277,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        9,
+        AggregationNotConfigured,
+        ApiserverLeg,
         Tls,
         Error,
         Text::new(
@@ -268,7 +299,8 @@ static CATALOG: [RuleInfo; 40] = [
     ),
     // --- B. The metrics-server pod itself ------------------------------------------------------
     rule(
-        10,
+        PodNotScheduled,
+        PodCannotRun,
         Logs,
         Error,
         Text::new(
@@ -286,7 +318,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        11,
+        ImagePull,
+        PodCannotRun,
         Logs,
         Error,
         Text::new(
@@ -304,7 +337,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        12,
+        StartupExit,
+        PodCannotRun,
         Logs,
         Error,
         Text::new(
@@ -328,7 +362,8 @@ static CATALOG: [RuleInfo; 40] = [
         ],
     ),
     rule(
-        13,
+        Killed,
+        PodCannotRun,
         Logs,
         Error,
         Text::new(
@@ -348,7 +383,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        14,
+        NotReady,
+        PodNotReady,
         Logs,
         Error,
         Text::new(
@@ -369,7 +405,8 @@ static CATALOG: [RuleInfo; 40] = [
     ),
     // --- C. The metrics-server → kubelet leg: TLS ------------------------------------------------
     rule(
-        15,
+        KubeletCertUnknownAuthority,
+        KubeletLeg,
         Tls,
         Error,
         Text::new(
@@ -391,7 +428,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[ApproveKubeletCsrs, KubeletInsecureTls],
     ),
     rule(
-        16,
+        KubeletCertWrongName,
+        KubeletLeg,
         Tls,
         Error,
         Text::new(
@@ -409,7 +447,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[ApproveKubeletCsrs, KubeletInsecureTls],
     ),
     rule(
-        17,
+        KubeletCertExpired,
+        KubeletLeg,
         Tls,
         Error,
         Text::new(
@@ -427,7 +466,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[ApproveKubeletCsrs, KubeletInsecureTls],
     ),
     rule(
-        18,
+        KubeletCsrPending,
+        KubeletLeg,
         Tls,
         Error,
         Text::new(
@@ -448,7 +488,8 @@ static CATALOG: [RuleInfo; 40] = [
     ),
     // --- C. The metrics-server → kubelet leg: connectivity ---------------------------------------
     rule(
-        19,
+        KubeletUnreachable,
+        KubeletLeg,
         Connectivity,
         Error,
         Text::new(
@@ -468,7 +509,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[PreferredAddressTypes],
     ),
     rule(
-        20,
+        NodeNameUnresolved,
+        KubeletLeg,
         Connectivity,
         Error,
         Text::new(
@@ -484,7 +526,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[PreferredAddressTypes],
     ),
     rule(
-        21,
+        NoMatchingAddressType,
+        KubeletLeg,
         Connectivity,
         Error,
         Text::new(
@@ -502,7 +545,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[PreferredAddressTypes],
     ),
     rule(
-        22,
+        LegacyKubeletPort,
+        KubeletLeg,
         Connectivity,
         Error,
         Text::new(
@@ -521,7 +565,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[DropLegacyPortFlags],
     ),
     rule(
-        23,
+        KubeletUnauthorized,
+        KubeletLeg,
         Tls,
         Error,
         Text::new(
@@ -539,7 +584,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        24,
+        KubeletForbidden,
+        KubeletLeg,
         Tls,
         Error,
         Text::new(
@@ -559,7 +605,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        25,
+        KubeletNoMetricsEndpoint,
+        KubeletLeg,
         Connectivity,
         Error,
         Text::new(
@@ -577,7 +624,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        26,
+        KubeletBadAnswer,
+        KubeletLeg,
         Connectivity,
         Warning,
         Text::new(
@@ -595,7 +643,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        27,
+        ApiReadFailed,
+        KubeletLeg,
         Logs,
         Error,
         Text::new(
@@ -614,7 +663,8 @@ static CATALOG: [RuleInfo; 40] = [
     ),
     // --- D. The API works but data is missing ---------------------------------------------------
     rule(
-        28,
+        NodesWithoutMetrics,
+        Downstream,
         RestartVerify,
         Warning,
         Text::new(
@@ -634,7 +684,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        29,
+        PodsWithoutMetrics,
+        Downstream,
         RestartVerify,
         Warning,
         Text::new(
@@ -652,7 +703,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        30,
+        NodesSkipped,
+        Downstream,
         RestartVerify,
         Info,
         Text::new(
@@ -670,7 +722,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        31,
+        ClockSkew,
+        Downstream,
         RestartVerify,
         Warning,
         Text::new("Clock skew or counter resets", "시계 차이 또는 카운터 리셋"),
@@ -685,7 +738,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        32,
+        WarmingUp,
+        Downstream,
         RestartVerify,
         Info,
         Text::new(
@@ -704,7 +758,8 @@ static CATALOG: [RuleInfo; 40] = [
     ),
     // --- E. HPA-side failures ------------------------------------------------------------------
     rule(
-        33,
+        HpaCannotRead,
+        Downstream,
         RestartVerify,
         Error,
         Text::new(
@@ -722,7 +777,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        34,
+        HpaTargetNoRequests,
+        Downstream,
         RestartVerify,
         Error,
         Text::new(
@@ -741,7 +797,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        35,
+        HpaPodsWithoutMetrics,
+        Downstream,
         RestartVerify,
         Warning,
         Text::new(
@@ -759,7 +816,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        36,
+        HpaContainerWithoutMetrics,
+        Downstream,
         RestartVerify,
         Warning,
         Text::new(
@@ -777,7 +835,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        37,
+        HpaControllerForbidden,
+        Downstream,
         RestartVerify,
         Error,
         Text::new(
@@ -796,7 +855,8 @@ static CATALOG: [RuleInfo; 40] = [
     ),
     // --- F. Installation and configuration pitfalls ---------------------------------------------
     rule(
-        38,
+        MisleadingFlag,
+        PodCannotRun,
         Logs,
         Warning,
         Text::new(
@@ -816,7 +876,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[PreferredAddressTypes, MetricResolution],
     ),
     rule(
-        39,
+        PermissionMissing,
+        Downstream,
         Logs,
         Warning,
         Text::new(
@@ -834,7 +895,8 @@ static CATALOG: [RuleInfo; 40] = [
         &[],
     ),
     rule(
-        40,
+        ManagedAddon,
+        Downstream,
         Logs,
         Warning,
         Text::new(
@@ -862,10 +924,10 @@ mod tests {
     #[test]
     fn every_id_has_its_own_entry_in_order() {
         for (i, rule) in all().iter().enumerate() {
-            assert_eq!(usize::from(rule.id.0), i + 1);
+            assert_eq!(usize::from(rule.id.number()), i + 1);
             assert_eq!(info(rule.id).id, rule.id);
-            assert!(!rule.title_en.is_empty());
-            let sentences = rule.explanation_en.matches(". ").count() + 1;
+            assert!(!rule.title.en.is_empty());
+            let sentences = rule.explanation.en.matches(". ").count() + 1;
             assert!(
                 (2..=4).contains(&sentences),
                 "{}: {sentences} sentences",
@@ -875,15 +937,23 @@ mod tests {
     }
 
     #[test]
+    fn the_kubelet_leg_ranks_before_its_symptoms() {
+        assert!(info(KubeletCertUnknownAuthority).rank < info(NotReady).rank);
+        assert!(info(NotReady).rank < info(NoEndpoints).rank);
+        assert!(info(StartupExit).rank < info(ApiserverRequestsRejected).rank);
+    }
+
+    #[test]
     fn steps_follow_the_runbook() {
+        let step = |n: usize| all()[n - 1].step;
         for n in 15..=18 {
-            assert_eq!(info(RuleId(n)).step, Step::Tls);
+            assert_eq!(step(n), Step::Tls);
         }
         for n in [6, 19, 20, 21, 22] {
-            assert_eq!(info(RuleId(n)).step, Step::Connectivity);
+            assert_eq!(step(n), Step::Connectivity);
         }
         for n in 28..=37 {
-            assert_eq!(info(RuleId(n)).step, Step::RestartVerify);
+            assert_eq!(step(n), Step::RestartVerify);
         }
     }
 
@@ -908,11 +978,11 @@ mod tests {
                 assert!(!ko.contains("  "), "{id}: double space in {ko:?}");
             }
             assert!(
-                rule.explanation_ko.ends_with('.'),
+                rule.explanation.ko.ends_with('.'),
                 "{id}: unfinished sentence"
             );
             assert!(
-                !rule.title_ko.ends_with('.'),
+                !rule.title.ko.ends_with('.'),
                 "{id}: a title is not a sentence"
             );
         }
@@ -929,8 +999,8 @@ mod tests {
         };
         for rule in all() {
             for (en, ko) in [
-                (rule.title_en, rule.title_ko),
-                (rule.explanation_en, rule.explanation_ko),
+                (rule.title.en, rule.title.ko),
+                (rule.explanation.en, rule.explanation.ko),
             ] {
                 let words = en.split(|c: char| c.is_whitespace() || ",()\"".contains(c));
                 for word in words
@@ -945,10 +1015,10 @@ mod tests {
 
     #[test]
     fn korean_uses_the_runbook_terms() {
-        let f15 = info(RuleId(15)).explanation(Lang::Ko);
+        let f15 = info(KubeletCertUnknownAuthority).explanation(Lang::Ko);
         assert!(f15.contains("근본적인 해결책") && f15.contains("중간자 공격(MITM)"));
         assert!(
-            info(RuleId(15))
+            info(KubeletCertUnknownAuthority)
                 .title(Lang::Ko)
                 .starts_with("kubelet 인증서")
         );
