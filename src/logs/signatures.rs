@@ -219,6 +219,8 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
     // Pod and ReplicaSet events.
     line(14, W, &["Readiness probe failed: HTTP probe failed with statuscode: 500"]),
     line(13, E, &["Liveness probe failed: "]),
+    // Any other readiness failure (refused while starting, timeouts) after the 500 above.
+    line(14, W, &["Readiness probe failed: "]),
     line_re(10, E, &["insufficient quota to match these scopes: "], r"insufficient quota to match these scopes: .*PriorityClass In"),
     line(10, E, &["violates PodSecurity "]),
     line_re(10, E, &[" nodes are available: "], r"\b0/[0-9]+ nodes are available: "),
