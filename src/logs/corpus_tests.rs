@@ -5,6 +5,7 @@
 //! `cargo test --lib logs::corpus -- --nocapture` prints the per-family accuracy table.
 
 use super::classify::classify;
+use super::signatures::prefilter_anchors;
 use crate::report::analyze;
 
 macro_rules! family {
@@ -142,5 +143,22 @@ fn analyze_logs_path_agrees() {
             .collect();
         let have: Vec<(usize, u8)> = a.matches.iter().map(|m| (m.line, m.rule.0)).collect();
         assert_eq!(have, want, "{name}");
+    }
+}
+
+/// Every line the classifier flags contains one of the prefilter literals, so a streaming
+/// reader that skips lines without any of them loses nothing.
+#[test]
+fn flagged_lines_contain_a_prefilter_anchor() {
+    let anchors: Vec<&str> = prefilter_anchors().collect();
+    for (name, text) in FAMILIES {
+        for (_, line) in entries(text) {
+            if classify(line).severity.is_some() {
+                assert!(
+                    anchors.iter().any(|a| line.contains(a)),
+                    "{name}: no anchor in {line}"
+                );
+            }
+        }
     }
 }

@@ -301,6 +301,19 @@ pub(crate) static ERR_SIGS: &[ErrSig] = &[
     err(29, &["unable to get CPU for container ", "unable to get memory for container ", "unable to get a valid timestamp for metric point for container "]),
 ];
 
+/// Every literal a line must contain for any signature to match: the anchors of both tables
+/// plus the v0.5+ scrape message (matched by prefix in `scrape.rs`). A streaming reader can
+/// prefilter candidate lines with one multi-literal search over these and skip the rest.
+/// Scrape errors (`ERR_SIGS`) are included because headerless fragments are classified by them.
+#[allow(dead_code)] // Used by tests now, by the streaming `analyze-logs` next.
+pub(crate) fn prefilter_anchors() -> impl Iterator<Item = &'static str> {
+    LINE_SIGS
+        .iter()
+        .flat_map(|s| s.anchors.iter().copied())
+        .chain(ERR_SIGS.iter().flat_map(|s| s.anchors.iter().copied()))
+        .chain(std::iter::once("Failed to scrape node"))
+}
+
 /// An automaton over a table's anchors plus its compiled confirmations.
 struct Table {
     ac: AhoCorasick,
