@@ -11,7 +11,7 @@ use super::envelope;
 use super::json;
 use super::klog;
 use super::sanitize::sanitize;
-use super::signatures::{Verdict, find_address, line_signature};
+use super::signatures::{Verdict, classify_err, find_address, line_signature};
 use super::text::Record;
 use crate::vocab::{RuleId, Severity};
 use serde::Serialize;
@@ -226,6 +226,16 @@ fn read_body<'a>(line: &'a str, start: usize, d: &mut Draft) -> Record<'a> {
         }
     }
     let Some(h) = klog::header(line, start).or_else(|| header_behind_prefix(line, start)) else {
+        // A header cut off when pasted may leave its `file.go:N] ` behind.
+        let start = match source_behind_prefix(line, start) {
+            Some(src) => {
+                let body =
+                    src.end + 1 + usize::from(line.as_bytes().get(src.end + 1) == Some(&b' '));
+                d.span(src, SpanClass::Source);
+                body
+            }
+            None => start,
+        };
         return klog::structured(line, start).unwrap_or_else(|| Record::plain(line, start));
     };
     if h.level_at > start {
@@ -258,6 +268,25 @@ fn header_behind_prefix(line: &str, start: usize) -> Option<klog::Header> {
         .find_map(|(i, _)| klog::header(line, start + i + 1))
 }
 
+/// The `file.go:N` of a klog header whose level and time were cut off (`1 heapster.go:97] …`,
+/// `scraper.go:140] …`), within the first [`HEADER_SEARCH`] bytes; the range ends before `]`.
+fn source_behind_prefix(line: &str, start: usize) -> Option<Range<usize>> {
+    let b = line.as_bytes();
+    let window = b.get(start..)?;
+    let close = start + window.iter().take(HEADER_SEARCH).position(|&c| c == b']')?;
+    let src_start = b[start..close]
+        .iter()
+        .rposition(|&c| c == b' ' || c == b'[')
+        .map_or(start, |i| start + i + 1);
+    let src = &line[src_start..close];
+    let (file, num) = src.rsplit_once(':')?;
+    let ok = file.ends_with(".go")
+        && !num.is_empty()
+        && num.bytes().all(|c| c.is_ascii_digit())
+        && matches!(b.get(close + 1), None | Some(b' '));
+    ok.then_some(src_start..close)
+}
+
 /// `--v=1` and above print every flag as `FLAG: --name="value"`. Values are user input
 /// (paths, lists) and must never be read as evidence.
 fn is_flag_dump(rec: &Record<'_>) -> bool {
@@ -285,6 +314,7 @@ fn match_signatures(rec: &Record<'_>, d: &mut Draft) {
         return;
     }
     let Some(hit) = line_signature(rec.pieces()) else {
+        fragment(rec, d);
         return;
     };
     let Some(text) = rec.pieces().nth(hit.text) else {
@@ -305,6 +335,26 @@ fn match_signatures(rec: &Record<'_>, d: &mut Draft) {
         d.span(text.orig(a.host.clone()), SpanClass::Address);
         d.fields.address = text.as_str().get(a.host).map(str::to_owned);
         d.fields.port = a.port;
+    }
+}
+
+/// A line without any header that no line signature matched is often a piece of a scrape
+/// error cut out of a wrapped or quoted paste (`… because it doesn't contain any IP SANs" node=…`,
+/// `"403 Forbidden", response: "Forbidden (user=…)"`). Its error class is the line's rule, except
+/// for F19's generic network errors (`EOF`, timeouts), which many other lines contain.
+fn fragment(rec: &Record<'_>, d: &mut Draft) {
+    if d.level != Level::Unknown {
+        return;
+    }
+    for text in rec.pieces() {
+        let Some(c) = classify_err(text.as_str()).filter(|c| c.rule != RuleId::KubeletUnreachable)
+        else {
+            continue;
+        };
+        d.rule = Some(c.rule);
+        d.severity = Some(Severity::Error);
+        d.span(text.orig(c.range), SpanClass::Signature(Severity::Error));
+        return;
     }
 }
 

@@ -21,3 +21,6 @@ pub use classify::{
     scrape_failures, segments,
 };
 pub use sanitize::sanitize;
+
+#[cfg(test)]
+mod corpus_tests;

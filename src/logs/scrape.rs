@@ -8,7 +8,14 @@
 //! - v0.4: `unable to fully scrape metrics: [unable to fully scrape metrics from node X:
 //!   unable to fetch metrics from node X: ERR, …]`.
 //! - v0.3: `unable to fully collect metrics: [unable to fully scrape metrics from source
-//!   kubelet_summary:X: unable to fetch metrics from Kubelet X (ADDR): ERR, …]`.
+//!   kubelet_summary:X: unable to fetch metrics from Kubelet X (ADDR): ERR, …]`; an entry may
+//!   itself be a list (`kubelet_summary:X: [unable to get CPU for container …, …]`).
+//! - v0.2 (heapster-based): one line per node, `error while getting metrics summary from
+//!   Kubelet X(ADDR:PORT): ERR` (the node name may be empty).
+//!
+//! A line holding several failures gets the rule of the first failure (in line order) whose
+//! error is classified; its fields come from that failure. A pasted fragment may start with
+//! the tail of an entry whose head was cut off: that tail is a failure without a node.
 //!
 //! The aggregated lists come from Go's `utilerrors.NewAggregate`: `[a, b]` for several
 //! errors, just `a` for one. Errors themselves may contain `, ` (`valid for a, b, not c`),
@@ -105,6 +112,8 @@ static HEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"unable to fully scrape metrics from source kubelet_summary:(?P<n3>[^:\s]+): ",
         r"(?:unable to fetch metrics from Kubelet \S+ \((?P<a3>[^)]*)\): )?",
+        r"|unable to fetch metrics from Kubelet (?P<nf>\S+) \((?P<af>[^)]*)\): ",
+        r"|error while getting metrics summary from Kubelet (?P<n2>[^\s(]*) ?\((?P<a2>[^)]*?)(?::[0-9]{1,5})?\): ",
         r#"|unable to fully scrape metrics from node (?P<n4>[^:\s]+): (?:unable to fetch metrics from node [^:\s]+: )?"#,
         r#"|unable to extract connection information for node "(?P<nx>[^"]+)": "#,
     ))
@@ -119,6 +128,16 @@ pub(crate) fn aggregated(text: &Text<'_>, d: &mut Draft) -> bool {
         return false;
     };
     let bracketed = s[..first.start()].ends_with('[');
+    // The tail of an entry whose head was cut off when the line was pasted.
+    let lead = s[..first.start()].trim_end_matches(['[', ' ']);
+    let lead = lead.strip_suffix(',').unwrap_or(lead);
+    if !lead.trim().is_empty() && classify_err(lead).is_some() {
+        let err = Part {
+            text,
+            range: 0..lead.len(),
+        };
+        record_failure(d, None, None, err, None, Severity::Error);
+    }
     for (i, caps) in heads.iter().enumerate() {
         let Some(head) = caps.get(0) else { continue };
         let next = heads
@@ -133,9 +152,10 @@ pub(crate) fn aggregated(text: &Text<'_>, d: &mut Draft) -> bool {
             })
         };
         let node = part(
-            caps.name("n3")
-                .or_else(|| caps.name("n4"))
-                .or_else(|| caps.name("nx")),
+            ["n3", "n4", "nx", "nf", "n2"]
+                .iter()
+                .find_map(|n| caps.name(n))
+                .filter(|m| !m.is_empty()),
         );
         // An address-less node is the F21 case by construction.
         let fallback = caps.name("nx").map(|_| RuleId::NoMatchingAddressType);
@@ -146,7 +166,7 @@ pub(crate) fn aggregated(text: &Text<'_>, d: &mut Draft) -> bool {
         record_failure(
             d,
             node,
-            part(caps.name("a3")),
+            part(["a3", "af", "a2"].iter().find_map(|n| caps.name(n))),
             err,
             fallback,
             Severity::Error,
@@ -206,7 +226,8 @@ fn record_failure(
         rule: class.as_ref().map(|c| c.rule).or(fallback),
         severity,
     };
-    if d.failures.is_empty() {
+    // The line's rule and fields: the first failure whose error is classified, else the first.
+    if d.failures.is_empty() || (d.rule.is_none() && failure.rule.is_some()) {
         d.rule = failure.rule;
         d.severity = Some(severity);
         d.fields.node = Some(failure.node.clone()).filter(|n| !n.is_empty());
@@ -221,6 +242,7 @@ fn record_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::logs::classify::classify;
 
     fn rules(line: &str) -> Vec<(String, Option<String>, Option<u8>)> {
         scrape_failures(line)
@@ -273,6 +295,48 @@ mod tests {
         );
         // The entry's own brackets (`[InternalDNS]`) survive; only the list's `]` goes.
         assert!(scrape_failures(line)[0].err.ends_with("[InternalDNS]"));
+    }
+
+    #[test]
+    fn v02_one_node_per_line() {
+        let line = "E0710 10:25:05.002883       1 summary.go:97] error while getting metrics summary from Kubelet host1(10.0.1.11:10255): Get http://10.0.1.11:10255/stats/summary/: dial tcp 10.0.1.11:10255: getsockopt: connection refused";
+        assert_eq!(rules(line), [(s("host1"), Some(s("10.0.1.11")), Some(22))]);
+        assert_eq!(scrape_failures(line)[0].port, Some(10255));
+        // The node name may be empty.
+        let line = "error while getting metrics summary from Kubelet (10.0.1.12:10255): Get http://10.0.1.12:10255/stats/summary/: dial tcp 10.0.1.12:10255: getsockopt: connection timed out";
+        assert_eq!(rules(line), [(s(""), Some(s("10.0.1.12")), Some(22))]);
+    }
+
+    #[test]
+    fn v03_nested_container_errors_and_cut_head() {
+        let line = r#"E1017 08:21:07.209911       1 manager.go:102] unable to fully collect metrics: [unable to fully scrape metrics from source kubelet_summary:worker-1: [unable to get CPU for container "a" in pod default/web on node "worker-1", discarding data: missing cpu usage metric, unable to get CPU for container "b" in pod default/web on node "worker-1", discarding data: missing cpu usage metric], unable to fully scrape metrics from source kubelet_summary:worker-2: unable to fetch metrics from Kubelet worker-2 (10.0.1.12): request failed - "401 Unauthorized", response: "Unauthorized"]"#;
+        assert_eq!(
+            rules(line),
+            [
+                (s("worker-1"), None, Some(29)),
+                (s("worker-2"), Some(s("10.0.1.12")), Some(23))
+            ]
+        );
+        // A wrapped paste: the first piece is the tail of an entry whose head is gone.
+        let line = r#" response: "Unauthorized", unable to fully scrape metrics from source kubelet_summary:worker-3: unable to fetch metrics from Kubelet worker-3 (10.0.1.13): reques"#;
+        assert_eq!(
+            rules(line),
+            [
+                (s(""), None, Some(23)),
+                (s("worker-3"), Some(s("10.0.1.13")), None)
+            ]
+        );
+        assert_eq!(classify(line).rule, Some(RuleId::KubeletUnauthorized));
+    }
+
+    #[test]
+    fn line_rule_is_the_first_classified_failure() {
+        let line = r#"unable to fully scrape metrics: [unable to fully scrape metrics from node worker-1: unable to fetch metrics from node worker-1: something new, unable to fully scrape metrics from node worker-2: unable to fetch metrics from node worker-2: request failed - "403 Forbidden"]"#;
+        let c = classify(line);
+        assert_eq!(
+            (c.rule, c.fields.node.as_deref()),
+            (Some(RuleId::KubeletForbidden), Some("worker-2"))
+        );
     }
 
     #[test]

@@ -89,6 +89,10 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
             "unable to fully scrape metrics from source kubelet_summary:",
             "unable to fully scrape metrics from node ",
             "unable to extract connection information for node ",
+            // v0.2 (heapster-based) summary.go: one line per node, same shape.
+            "error while getting metrics summary from Kubelet ",
+            // v0.3 entry pasted without its `kubelet_summary:` head.
+            "unable to fetch metrics from Kubelet ",
         ],
         confirm: None,
         verdict: Verdict::Aggregated,
@@ -96,31 +100,68 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
     // Probes. Liveness (collection too slow) restarts the pod; readiness only unreadies it,
     // and is expected for the first ~30 s after a start, hence Warning.
     line(R::Killed, E, &["metric collection didn't finish on time"]),
+    // v0.2 (heapster) sources/manager.go: kubelets that did not answer within the resolution.
+    line(R::KubeletUnreachable, W, &["Failed to get all responses in time"]),
+    line_re(R::KubeletUnreachable, W, &[" response in time"], r"Failed to get \S+ response in time"),
+    // The generic apiserver healthz handler names the failing check on its own line.
+    line(R::NotReady, W, &["healthz check failed: readyz"]),
+    line(R::Killed, E, &["healthz check failed: livez"]),
     line_re(R::Killed, E, &["was greater than expected metrics resolution"],
         r"time since last tick \([^)]*\) was greater than expected metrics resolution"),
     line(R::NotReady, W, &["no metrics to serve", "not metrics to serve", "last tick wasn't healthy"]),
     line_re(R::ApiReadFailed, W, &["informer has not synced"], r"cache for (?:node|pod) informer has not synced"),
     // Informers that cannot list/watch nodes or pods (RBAC, or no route to the apiserver).
     line_re(R::ApiReadFailed, E, &["failed to list *v1.", "Failed to list *v1.", "Failed to watch *v1."],
-        r"(?:[Ff]ailed to list|Failed to watch) \*v1\.(?:Node|Pod|PartialObjectMetadata)\b.*?(?:is forbidden|Unauthorized|i/o timeout|connect: connection refused|connect: no route to host)"),
+        r"(?:[Ff]ailed to list|Failed to watch) \*v1\.(?:Node|Pod|Namespace|PartialObjectMetadata)\b.*?(?:is forbidden|Unauthorized|i/o timeout|TLS handshake timeout|no such host|(?:connect|getsockopt): (?:connection refused|no route to host))"),
     line(R::ApiReadFailed, E, &["Failed to list nodes"]),
     // Storage and data quality.
     line(R::PodsWithoutMetrics, W, &["Metric storage is not ready, pod metrics are missing"]),
     line(R::NodesWithoutMetrics, W, &["Metric storage is not ready, node metrics are missing", "Failed getting complete node metric"]),
     line(R::PodsWithoutMetrics, W, &["Failed getting complete container metric", "Failed getting complete Pod metric"]),
+    // Zero or missing values the kubelet returned, dropped at -v=1: v0.5 decode.go and v0.4's.
+    line(R::PodsWithoutMetrics, W, &[
+        "Skipped container CPU metric",
+        "Skipped container memory metric",
+        "Failed getting container metric timestamp",
+        "Skip CPU metric for container ",
+        "Skip Memory metric for container ",
+        "Skip container ",
+    ]),
+    line(R::NodesWithoutMetrics, W, &[
+        "Skipped node CPU metric",
+        "Skipped node memory metric",
+        "Failed getting node metric timestamp",
+        "Skip CPU metric for node ",
+        "Skip Memory metric for node ",
+        "Skip metric for node ",
+    ]),
     line(R::ClockSkew, W, &[
         "unexpected decrease in cumulative CPU usage value",
         "unexpected decrease in startTime of node/container",
         "Found new node metrics point is older than stored previous",
+        // v0.5 spelling, and the container variants.
+        "Found new node metrics point is older then stored previous",
+        "Found new container metrics point is older then stored previous",
+        "Found new containerName metrics point is older than stored previous",
     ]),
     line(R::WarmingUp, W, &["no metrics known for node", "no metrics known for pod"]),
+    // v0.2 reststorage.go wording of the same.
+    line(R::WarmingUp, W, &["No metrics for pod ", "No metrics for container "]),
+    // v0.2 summary.go: a node skipped because it is NotReady, or because it has no address.
+    line_re(R::NodesSkipped, W, &[" is not ready"], r"\b[Nn]ode \S+ is not ready\b"),
+    line(R::NoMatchingAddressType, E, &["has no valid hostname and/or IP address"]),
     // Requests reaching metrics-server that it cannot authenticate or authorise (front proxy).
     // Warning, not Error: any client with an untrusted certificate (a monitoring scraper)
     // causes the same lines; only an APIService reporting 401/403 makes them the cause.
     line(R::ApiserverRequestsRejected, W, &["Unable to authenticate the request"]),
     line_re(R::ApiserverRequestsRejected, W, &["is not in the allowed list"], r"x509: subject with cn=\S+ is not in the allowed list"),
     line(R::ApiserverRequestsRejected, E, &["subjectaccessreviews.authorization.k8s.io is forbidden", "tokenreviews.authentication.k8s.io is forbidden"]),
-    line(R::AggregationNotConfigured, W, &["luster doesn't provide requestheader-client-ca-file"]),
+    // v0.2 refuses to start without them (heapster.go fatal); later versions only warn.
+    line(R::AggregationNotConfigured, E, &["Could not create the API server: cluster doesn't provide "]),
+    line(R::AggregationNotConfigured, W, &["luster doesn't provide requestheader-client-ca-file", "luster doesn't provide client-ca-file"]),
+    // A metrics-server outside kube-system without the auth-reader RoleBinding there.
+    line_re(R::PermissionMissing, E, &["extension-apiserver-authentication"],
+        r#"configmaps "extension-apiserver-authentication" is forbidden"#),
     // Startup errors (printed as `Error: …` and `panic: …`, or logged before exiting).
     line_re(R::StartupExit, E, &["unknown flag: ", "unknown shorthand flag: "], r"unknown (?:shorthand )?flag: \S+"),
     line(R::StartupExit, E, &[
@@ -132,7 +173,12 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
         "unable to load configmap based request-header-client-ca-file: ",
         "unable to load client CA file",
         "unable to construct lister client config",
+        // v0.2: no usable `--source=kubernetes.summary_api:…`.
+        "Failed to get kubernetes address: ",
     ]),
+    // v0.3 wording of the startup read of the client CA configmap (v0.4+: the entry above).
+    line_re(R::StartupExit, E, &["extension-apiserver-authentication"],
+        r#"Get "?https?://\S+/configmaps/extension-apiserver-authentication"?: "#),
     line_re(R::StartupExit, E, &["annot use both --"], r"[Cc]annot use both --[\w-]+ and --[\w-]+"),
     line_re(R::StartupExit, E, &[": bind: permission denied", ": bind: address already in use"],
         r"failed to listen on \S+: listen tcp \S+: bind: (?:permission denied|address already in use)"),
@@ -148,7 +194,15 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
     line(R::PodsWithoutMetrics, E, &["Metrics not available for pod "]),
     line(R::NodesWithoutMetrics, E, &["Error from server (NotFound): nodemetrics.metrics.k8s.io "]),
     line(R::ApiServiceMissing, E, &["the server could not find the requested resource (get services http:heapster:)"]),
-    no_rule(W, &["unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1"], None),
+    no_rule(W, &[
+        "unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1",
+        "couldn't get resource list for metrics.k8s.io/v1beta1",
+    ], None),
+    // kube-apiserver: the aggregator answers 503 for an APIService that is not Available.
+    no_rule(E, &["loading OpenAPI spec for "],
+        Some(r"loading OpenAPI spec for \S+ failed with: .*ResponseCode: 503")),
+    // konnectivity-server: no agent to tunnel through, so the control plane cannot reach pods.
+    line(R::ApiserverCannotReachPod, E, &["No agent available"]),
     // HPA conditions and events.
     line_re(R::HpaControllerForbidden, E, &["pods.metrics.k8s.io is forbidden"],
         r#"pods\.metrics\.k8s\.io is forbidden: User "[^"]*horizontal-pod-autoscaler""#),
@@ -165,6 +219,8 @@ pub(crate) static LINE_SIGS: &[LineSig] = &[
     // Pod and ReplicaSet events.
     line(R::NotReady, W, &["Readiness probe failed: HTTP probe failed with statuscode: 500"]),
     line(R::Killed, E, &["Liveness probe failed: "]),
+    // Any other readiness failure (refused while starting, timeouts) after the 500 above.
+    line(R::NotReady, W, &["Readiness probe failed: "]),
     line_re(R::PodNotScheduled, E, &["insufficient quota to match these scopes: "], r"insufficient quota to match these scopes: .*PriorityClass In"),
     line(R::PodNotScheduled, E, &["violates PodSecurity "]),
     line_re(R::PodNotScheduled, E, &[" nodes are available: "], r"\b0/[0-9]+ nodes are available: "),
@@ -212,7 +268,8 @@ const fn err_re(rule: RuleId, anchors: &'static [&'static str], confirm: &'stati
 #[rustfmt::skip]
 pub(crate) static ERR_SIGS: &[ErrSig] = &[
     err(R::KubeletCertExpired, &["x509: certificate has expired or is not yet valid"]),
-    err_re(R::KubeletCertWrongName, &["doesn't contain any IP SANs"], r"x509: cannot validate certificate for \S+ because it doesn't contain any IP SANs"),
+    // The x509 head is optional: wrapped pastes keep only the tail.
+    err_re(R::KubeletCertWrongName, &["doesn't contain any IP SANs"], r"(?:x509: cannot validate certificate for \S+ )?because it doesn't contain any IP SANs"),
     err_re(R::KubeletCertWrongName, &["x509: certificate is valid for "], r"x509: certificate is valid for .+?, not \S+"),
     err(R::KubeletCertWrongName, &["x509: certificate relies on legacy Common Name field", "x509: certificate is not valid for any names"]),
     err(R::KubeletCertUnknownAuthority, &["x509: certificate signed by unknown authority"]),
@@ -220,21 +277,42 @@ pub(crate) static ERR_SIGS: &[ErrSig] = &[
     err_re(R::NodeNameUnresolved, &["dial tcp: lookup "], r"dial tcp: lookup \S+?(?: on \S+)?: (?:no such host|server misbehaving|i/o timeout)"),
     err(R::NoMatchingAddressType, &["no address matched types", "had no addresses that matched types"]),
     err(R::LegacyKubeletPort, &["server gave HTTP response to HTTPS client"]),
-    err_re(R::LegacyKubeletPort, &[":10255: connect: connection refused"], r"dial tcp \S+:10255: connect: connection refused"),
+    // The read-only port refusing or timing out (old Go: `getsockopt: …`); or plain HTTP to 10250.
+    err_re(R::LegacyKubeletPort, &[":10255: connect: ", ":10255: getsockopt: ", ":10255: i/o timeout"],
+        r"dial tcp \S+:10255: (?:(?:connect|getsockopt): connection (?:refused|timed out)|i/o timeout)"),
+    err(R::LegacyKubeletPort, &["transport connection broken: malformed HTTP response"]),
     err_re(R::LegacyKubeletPort, &["\"400 Bad Request"], r#"(?:status:? |bad status code |request failed - )"400 Bad Request"#),
-    err_re(R::KubeletUnreachable, &[": i/o timeout", "connect: no route to host", "connect: network is unreachable", "connect: connection refused"],
-        r"dial tcp \S+:[0-9]+: (?P<sig>i/o timeout|connect: (?:no route to host|network is unreachable|connection refused))"),
+    err_re(R::KubeletUnreachable, &[": i/o timeout", "connect: no route to host", "connect: network is unreachable", "connect: connection refused", "getsockopt: "],
+        r"dial tcp \S+:[0-9]+: (?P<sig>i/o timeout|(?:connect|getsockopt): (?:no route to host|network is unreachable|connection refused|connection timed out))"),
     err(R::KubeletUnreachable, &["context deadline exceeded", "Client.Timeout exceeded", "net/http: TLS handshake timeout", "connection reset by peer"]),
     err_re(R::KubeletUnreachable, &[": EOF"], r": EOF$"),
     // v0.3 logged the kubelet's 403 body; an anonymous user means the token was not checked.
-    err_re(R::KubeletUnauthorized, &["\"401 Unauthorized"], r#""(?P<sig>401 Unauthorized)"#),
+    err_re(R::KubeletUnauthorized, &["\"401 Unauthorized", "'401 Unauthorized"], r#"["'](?P<sig>401 Unauthorized)"#),
+    // v0.3 logged the 401 body too; a wrapped paste may keep only that.
+    err(R::KubeletUnauthorized, &["response: \"Unauthorized\""]),
     err(R::KubeletUnauthorized, &["Forbidden (user=system:anonymous,"]),
-    err_re(R::KubeletForbidden, &["\"403 Forbidden"], r#""(?P<sig>403 Forbidden)"#),
+    err_re(R::KubeletForbidden, &["\"403 Forbidden", "'403 Forbidden"], r#"["'](?P<sig>403 Forbidden)"#),
     err(R::KubeletForbidden, &["Forbidden (user="]),
     err_re(R::KubeletNoMetricsEndpoint, &["\"404 Not Found"], r#""(?P<sig>404 Not Found)"#),
     err_re(R::KubeletBadAnswer, &["\"50"], r#""(?P<sig>50[0-9] [^"]*)"#),
     err(R::KubeletBadAnswer, &["failed parsing metrics:", "failed to initialize Prometheus parser", "failed to read response body"]),
+    // v0.3 summary decoding: the kubelet answered, but without usable values.
+    err(R::NodesWithoutMetrics, &["unable to get CPU for node ", "unable to get memory for node ", "unable to get valid timestamp for metric point for node "]),
+    err(R::PodsWithoutMetrics, &["unable to get CPU for container ", "unable to get memory for container ", "unable to get a valid timestamp for metric point for container "]),
 ];
+
+/// Every literal a line must contain for any signature to match: the anchors of both tables
+/// plus the v0.5+ scrape message (matched by prefix in `scrape.rs`). A streaming reader can
+/// prefilter candidate lines with one multi-literal search over these and skip the rest.
+/// Scrape errors (`ERR_SIGS`) are included because headerless fragments are classified by them.
+#[allow(dead_code)] // Used by tests now, by the streaming `analyze-logs` next.
+pub(crate) fn prefilter_anchors() -> impl Iterator<Item = &'static str> {
+    LINE_SIGS
+        .iter()
+        .flat_map(|s| s.anchors.iter().copied())
+        .chain(ERR_SIGS.iter().flat_map(|s| s.anchors.iter().copied()))
+        .chain(std::iter::once("Failed to scrape node"))
+}
 
 /// An automaton over a table's anchors plus its compiled confirmations.
 struct Table {
@@ -409,7 +487,10 @@ mod tests {
                 seen.push(s.rule.number());
             }
         }
-        assert_eq!(seen, [17, 16, 15, 18, 20, 21, 22, 19, 23, 24, 25, 26]);
+        assert_eq!(
+            seen,
+            [17, 16, 15, 18, 20, 21, 22, 19, 23, 24, 25, 26, 28, 29]
+        );
     }
 
     #[test]
