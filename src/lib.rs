@@ -15,6 +15,7 @@ pub mod flags;
 pub mod install;
 pub mod logs;
 pub mod metrics;
+pub mod nodes;
 pub mod report;
 pub mod rollout;
 pub mod snapshot;

@@ -8,7 +8,7 @@
 //! authority".
 
 use crate::flags::Flags;
-use crate::flags::choose_address;
+use crate::nodes::choose_address;
 use k8s_openapi::api::core::v1::Node;
 
 /// The serving certificate a kubelet presents at some moment.

@@ -6,8 +6,8 @@
 use super::clock::{Clock, add, timing};
 use super::scenario::{Assets, BaseUsage, Scenario};
 use crate::flags::{self, Flags};
-use crate::install::Version;
 use crate::vocab::RuleId;
+use crate::vocab::Version;
 use jiff::{SignedDuration, Timestamp};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;

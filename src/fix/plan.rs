@@ -8,10 +8,11 @@
 use crate::fix::args::{self, DiffKind, DiffLine};
 use crate::fix::csr::{CsrRequest, parse_csr_pem};
 use crate::flags::{FlagProblem, Flags};
-use crate::install::{Install, InstallKind, Version};
+use crate::install::{Install, InstallKind};
 use crate::vocab::FixId;
 use crate::vocab::Prose;
 use crate::vocab::Severity;
+use crate::vocab::Version;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::core::v1::Container;

@@ -779,7 +779,7 @@ impl App {
     }
 }
 
-fn validate_editor(editor: &mut Editor, version: Option<crate::install::Version>) {
+fn validate_editor(editor: &mut Editor, version: Option<crate::vocab::Version>) {
     editor.problems = Flags::parse(&editor.args(), version).validate();
 }
 

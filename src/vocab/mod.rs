@@ -8,7 +8,8 @@
 //! - [`FixId`] with every property of a fix ([`FixInfo`]) and [`Action`], what a change needs
 //!   permission to do, in [`fix`];
 //! - [`Lang`], [`Text`] (a static string in both languages) and [`Prose`] (one made at run time),
-//!   in [`lang`].
+//!   in [`lang`];
+//! - [`Version`], a metrics-server version, which decides flags, defaults and log wording.
 //!
 //! # Recipe: add a rule (F41)
 //!
@@ -38,8 +39,10 @@ pub mod catalog;
 pub mod fix;
 pub mod lang;
 pub mod rule;
+pub mod version;
 
 pub use catalog::{CauseRank, RuleInfo};
 pub use fix::{Action, FixId, FixInfo};
 pub use lang::{Lang, Prose, Text};
 pub use rule::{RuleId, Severity, Step};
+pub use version::Version;

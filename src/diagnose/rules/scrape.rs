@@ -5,7 +5,7 @@ use super::{MAX_EXCERPTS, join};
 use crate::diagnose::context::{Ctx, node_name, node_ready, plural};
 use crate::diagnose::finding::Finding;
 use crate::diagnose::logview::NodeFailure;
-pub(crate) use crate::flags::choose_address;
+pub(crate) use crate::nodes::choose_address;
 use crate::vocab::FixId;
 use crate::vocab::{Prose, RuleId, Severity};
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
