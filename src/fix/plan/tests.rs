@@ -1,15 +1,22 @@
 //! Tests of fix plans against realistic Deployments: the upstream manifest, the Helm chart with
 //! `defaultArgs` plus user args, the kube-up addon (`command:` + nanny), and a nanny-first layout.
 
+use super::approve::KUBELET_SERVING_SIGNER;
 use super::*;
 use crate::install::FoundBy;
+use crate::install::{Install, InstallKind};
 use crate::vocab::RuleId;
+use crate::vocab::{FixId, Version};
 use k8s_openapi::ByteString;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
 use k8s_openapi::api::certificates::v1::{
     CertificateSigningRequestCondition, CertificateSigningRequestSpec,
     CertificateSigningRequestStatus,
 };
+use k8s_openapi::api::core::v1::Container;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::{Value, json};
 
 const IMAGE: &str = "registry.k8s.io/metrics-server/metrics-server:v0.7.2";
 

@@ -1,0 +1,145 @@
+//! Fix plans: the exact Deployment patch, a before/after diff, a sentence, warnings, and the
+//! validation of the flags the change would leave running.
+//!
+//! Safety rules (DESIGN §6) live here as data: every args patch carries the planned-against
+//! `metadata.resourceVersion`, so a concurrent edit makes the server answer 409 Conflict instead
+//! of being overwritten; a plan whose resulting flags would crash metrics-server is not appliable.
+//!
+//! One planner a file: [`args_fix`] (catalog fixes that edit flags), [`edit`] (the args editor and
+//! undo), [`restart`], [`approve`] (kubelet-serving CSRs); [`locate`] finds the container.
+
+mod approve;
+mod args_fix;
+mod edit;
+mod locate;
+mod restart;
+
+pub use approve::{CsrApproval, CsrApprovalPlan, plan_approve_csrs};
+pub use args_fix::{args_patch, plan};
+pub use edit::{editable_flags, plan_edit, plan_undo};
+pub use restart::{RestartPlan, plan_restart};
+
+use crate::fix::args::{DiffKind, DiffLine};
+use crate::flags::FlagProblem;
+use crate::vocab::FixId;
+use crate::vocab::Prose;
+use crate::vocab::Severity;
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+/// The container a plan changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub namespace: String,
+    pub deployment: String,
+    pub container: String,
+    pub container_index: usize,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "container {} of deployment {}/{}",
+            self.container, self.namespace, self.deployment
+        )
+    }
+}
+
+/// Which list of the container holds the flags being changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArgsField {
+    Args,
+    /// kube-up/GKE layout: `command: [/metrics-server, --flag, ...]`; `command[0]` is kept.
+    Command,
+}
+
+impl ArgsField {
+    /// The container field name, as in the patch.
+    pub fn key(self) -> &'static str {
+        match self {
+            ArgsField::Args => "args",
+            ArgsField::Command => "command",
+        }
+    }
+}
+
+/// A planned change of one container's args (or command).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixPlan {
+    /// `None` for free-form editor edits and undo.
+    pub fix: Option<FixId>,
+    pub target: Target,
+    /// One human sentence saying what changes where.
+    pub sentence: Prose,
+    pub field: ArgsField,
+    /// The complete list before and after (for `command`, including the binary).
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub diff: Vec<DiffLine>,
+    pub warnings: Vec<Prose>,
+    /// Validation of the flags metrics-server would run with after the change.
+    pub problems: Vec<FlagProblem>,
+    /// Strategic-merge patch for the Deployment (guarded by `metadata.resourceVersion`).
+    pub patch: Value,
+    pub resource_version: String,
+}
+
+impl FixPlan {
+    /// False when the resulting flags would stop metrics-server from starting (or scraping).
+    pub fn is_appliable(&self) -> bool {
+        !self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Lines added and removed by the change.
+    pub fn changed_lines(&self) -> (usize, usize) {
+        let count = |k| self.diff.iter().filter(|l| l.kind == k).count();
+        (count(DiffKind::Added), count(DiffKind::Removed))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("container {container} not found in deployment {namespace}/{deployment}")]
+    ContainerMissing {
+        namespace: String,
+        deployment: String,
+        container: String,
+    },
+    #[error(
+        "deployment {namespace}/{deployment} has no metadata.resourceVersion; refusing to plan a change that could overwrite a concurrent edit"
+    )]
+    NoResourceVersion {
+        namespace: String,
+        deployment: String,
+    },
+    #[error("the deployment given is {found}, but the plan is for {expected}")]
+    WrongDeployment { expected: String, found: String },
+    #[error("nothing to change: {0}")]
+    NothingToChange(String),
+    #[error(
+        "{flag} appears in both the command and the args of container {container}; mstui edits one list at a time, so change it with kubectl edit"
+    )]
+    SplitAcrossCommandAndArgs { flag: String, container: String },
+    #[error("{} is not an args change; use the restart or CSR approval plan", .0.as_str())]
+    NotAnArgFix(FixId),
+}
+
+/// The address order mstui recommends: IPs first (no DNS needed), hostname last.
+pub const PREFERRED_ADDRESS_TYPES: &str = "InternalIP,ExternalIP,Hostname";
+/// The resolution the upstream manifest uses; valid on every version (≥ 10s, and 13.5s ≥ the
+/// default 10s request timeout of v0.7+).
+pub const METRIC_RESOLUTION: &str = "15s";
+
+pub(super) const INSECURE_TLS: &str = "kubelet-insecure-tls";
+pub(super) const ADDRESS_TYPES: &str = "kubelet-preferred-address-types";
+pub(super) const KUBELET_PORT: &str = "kubelet-port";
+pub(super) const COMPLETELY_INSECURE: &str = "deprecated-kubelet-completely-insecure";
+pub(super) const RESOLUTION: &str = "metric-resolution";
+pub(super) const LEGACY_PORT: &str = "10255";
+
+/// The honest risk of the quick TLS fix.
+
+#[cfg(test)]
+mod tests;
