@@ -375,7 +375,7 @@ impl App {
 
     /// Rows of the log pane (what scroll and search centre on), from the current layout.
     pub fn log_height(&self) -> usize {
-        super::ui::log_pane_height(self.size, self.step) as usize
+        super::layout::log_pane_height(self.size, self.step) as usize
     }
 
     // ---- snapshot and refresh ----------------------------------------------------------------

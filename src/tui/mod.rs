@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod layout;
 pub mod logbuf;
 pub mod msg;
 pub mod runner;

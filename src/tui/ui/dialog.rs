@@ -1,0 +1,123 @@
+//! The change dialog: sentence, diff, warnings, dry-run state and the confirm keys.
+
+use super::*;
+use crate::fix::args::DiffKind;
+use crate::tui::app::{App, DryRun};
+use crate::tui::msg::Change;
+use crate::tui::text as t;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub(super) fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
+    let Some(d) = app.dialog.as_ref() else { return };
+    let l = lang(app);
+    let area = centered(frame.area(), 94, 90);
+    clear_under(frame, area);
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", t::DIALOG_TITLE.get(l)),
+            theme.title(),
+        ))
+        .title_bottom(Span::styled(
+            format!(" {} ", t::CONFIRM_HINT.get(l)),
+            theme.accent(),
+        ))
+        .border_style(theme.accent());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let warnings = d.change.warnings();
+    lines.push(Line::styled(
+        d.change.sentence().get(l).to_string(),
+        theme.title(),
+    ));
+    lines.push(Line::styled(
+        format!("{} · {}", app.cluster.context, app.cluster.server),
+        theme.muted(),
+    ));
+    lines.push(Line::raw(""));
+    match &d.change {
+        Change::Args(p) => {
+            lines.push(Line::styled(t::DIFF.get(l), theme.title()));
+            for dl in &p.diff {
+                let (prefix, style) = match dl.kind {
+                    DiffKind::Same => ("  ", Style::new()),
+                    DiffKind::Removed => ("- ", theme.removed()),
+                    DiffKind::Added => ("+ ", theme.added()),
+                };
+                lines.push(Line::styled(format!("{prefix}{}", dl.text), style));
+            }
+            for problem in &p.problems {
+                lines.push(Line::styled(
+                    format!("{} {}: {}", problem.rule, problem.flag, problem.message),
+                    theme.severity(problem.severity),
+                ));
+            }
+        }
+        Change::Restart(p) => {
+            lines.push(Line::styled(t::RESTART_CHANGE.get(l), theme.title()));
+            lines.push(Line::styled(
+                format!("+ kubectl.kubernetes.io/restartedAt: {}", p.restarted_at),
+                theme.added(),
+            ));
+        }
+        Change::ApproveCsrs(p) => {
+            lines.push(Line::styled(t::CSRS.get(l), theme.title()));
+            for c in &p.csrs {
+                let names = c
+                    .request
+                    .as_ref()
+                    .map(|r| {
+                        [r.dns_names.clone(), r.ip_addresses.clone()]
+                            .concat()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                lines.push(Line::raw(format!(
+                    "+ {} ({}) {names}",
+                    c.name,
+                    c.node.as_deref().unwrap_or("?")
+                )));
+                for concern in &c.concerns {
+                    lines.push(Line::styled(format!("    ! {concern}"), theme.warning()));
+                }
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    let dry = match &d.dry_run {
+        DryRun::NotSent => Span::styled(t::DRY_RUN_NOT_SENT.get(l).to_string(), theme.muted()),
+        DryRun::Running => Span::styled(t::DRY_RUN_RUNNING.get(l).to_string(), theme.info()),
+        DryRun::Passed { .. } => Span::styled(t::DRY_RUN_PASSED.get(l).to_string(), theme.ok()),
+        DryRun::Failed(e) => {
+            Span::styled(format!("{} {e}", t::DRY_RUN_FAILED.get(l)), theme.error())
+        }
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!("{}: ", t::DRY_RUN.get(l)), theme.title()),
+        dry,
+    ]));
+    if d.applying {
+        lines.push(Line::styled(t::APPLYING.get(l), theme.info()));
+    }
+    if let Some(reason) = &d.blocked {
+        lines.push(Line::styled(format!("⊘ {reason}"), theme.error()));
+    }
+    if !warnings.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(t::WARNINGS.get(l), theme.warning()));
+        for w in warnings {
+            lines.push(Line::styled(format!("! {}", w.get(l)), theme.warning()));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((d.scroll, 0)),
+        inner,
+    );
+}

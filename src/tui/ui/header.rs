@@ -1,0 +1,101 @@
+//! The header: title, install line, verdict and the step bar.
+
+use super::*;
+use crate::tui::app::App;
+use crate::tui::text as t;
+use crate::tui::theme::Theme;
+use crate::vocab::{Severity, Step};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+    let l = lang(app);
+    let [title, install, verdict, bar] = Layout::vertical([Constraint::Length(1); 4]).areas(area);
+    let snap = app.snapshot.as_ref();
+    let mut spans = vec![
+        Span::styled(" mstui ", theme.accent()),
+        Span::raw(format!("{} ", app.cluster.context)),
+        Span::styled(format!("{} ", app.cluster.server), theme.muted()),
+    ];
+    if let Some(v) = &app.cluster.server_version {
+        spans.push(Span::styled(format!("{v} "), theme.muted()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    let mut spans = vec![Span::raw(" ")];
+    match snap.and_then(|s| s.install.as_ref()) {
+        Some(i) => {
+            let v = i
+                .version
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "?".into());
+            spans.push(Span::raw(format!(
+                "metrics-server {}/{} {v} · {} ",
+                i.namespace,
+                i.deployment,
+                i.kind.label()
+            )));
+        }
+        None if snap.is_some() => spans.push(Span::styled(
+            format!("{} ", t::NOT_FOUND.get(l)),
+            theme.error(),
+        )),
+        None => {}
+    }
+    if let Some(s) = snap {
+        let (text, style) = if app.opts.read_only {
+            (t::PERMS_READ_ONLY, theme.warning())
+        } else if s.may(crate::vocab::Action::PatchDeployment) {
+            (t::PERMS_FULL, theme.ok())
+        } else {
+            (t::PERMS_DENIED, theme.warning())
+        };
+        spans.push(Span::styled(format!("│ {}", text.get(l)), style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), install);
+    frame.render_widget(Paragraph::new(verdict_line(app, theme)), verdict);
+
+    let mut bar_spans = Vec::new();
+    for step in Step::ALL {
+        let (mark, _, style) = status_mark(app.step_status(step), theme);
+        let label = format!(" {} {} {mark} ", step.number(), step_name(step).get(l));
+        let s = if step == app.step {
+            theme.selection().patch(style)
+        } else {
+            style
+        };
+        bar_spans.push(Span::styled(label, s));
+        bar_spans.push(Span::raw("│"));
+    }
+    bar_spans.pop();
+    frame.render_widget(Paragraph::new(Line::from(bar_spans)), bar);
+}
+
+pub(super) fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
+    let l = lang(app);
+    let Some(snap) = app.snapshot.as_ref() else {
+        let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][app.frame % 10];
+        return Line::from(Span::styled(
+            format!(" {spinner} {}", t::LOADING.get(l)),
+            theme.muted(),
+        ));
+    };
+    let coverage = match crate::diagnose::coverage(snap) {
+        Some((n, m)) => format!("{}: {n}/{m}", t::COVERAGE.get(l)),
+        None => format!("{}: —", t::COVERAGE.get(l)),
+    };
+    match crate::diagnose::headline(&app.findings) {
+        Some(f) if f.severity >= Severity::Warning => Line::from(vec![
+            Span::styled(
+                format!(" {} {} ", f.id, crate::logs::sanitize(f.title(l), 300)),
+                theme.severity(f.severity),
+            ),
+            Span::styled(format!("· {coverage}"), theme.muted()),
+        ]),
+        _ => Line::from(vec![
+            Span::styled(format!(" ✔ {} ", t::HEALTHY.get(l)), theme.ok()),
+            Span::styled(format!("· {coverage}"), theme.muted()),
+        ]),
+    }
+}
