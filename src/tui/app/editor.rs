@@ -1,0 +1,67 @@
+//! The args editor: opening it on the container's current flags and validating as you type.
+
+use super::*;
+use crate::fix::plan::{self as planner};
+use crate::flags::Flags;
+use crate::tui::msg::Effect;
+use crate::tui::text as t;
+use crate::vocab::Severity;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+impl App {
+    pub(super) fn open_editor(&mut self) {
+        let lang = self.lang();
+        let Some(snap) = self.snapshot.as_ref() else {
+            self.status = Some((Severity::Info, t::STILL_LOADING.get(lang).to_string()));
+            return;
+        };
+        let (Some(install), Some(deployment)) = (snap.install.as_ref(), snap.deployment.as_ref())
+        else {
+            self.status = Some((Severity::Warning, t::NO_INSTALL.get(lang).to_string()));
+            return;
+        };
+        match planner::editable_flags(install, deployment) {
+            Ok((_, list)) => {
+                let mut editor = Editor {
+                    area: TextArea::new(list),
+                    problems: Vec::new(),
+                };
+                validate_editor(&mut editor, install.version);
+                self.editor = Some(editor);
+            }
+            Err(e) => self.status = Some((Severity::Warning, e.to_string())),
+        }
+    }
+
+    pub(super) fn on_editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(editor) = self.editor.as_mut() else {
+            return Vec::new();
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.editor = None;
+                Vec::new()
+            }
+            KeyCode::Char('s') if ctrl => {
+                let args = editor.args();
+                self.open(Request::Edit(args))
+            }
+            _ => {
+                editor.area.input(key);
+                let version = self
+                    .snapshot
+                    .as_ref()
+                    .and_then(|s| s.install.as_ref())
+                    .and_then(|i| i.version);
+                validate_editor(editor, version);
+                Vec::new()
+            }
+        }
+    }
+}
+
+pub(super) fn validate_editor(editor: &mut Editor, version: Option<crate::vocab::Version>) {
+    editor.problems = Flags::parse(&editor.args(), version).validate();
+}

@@ -1,0 +1,153 @@
+//! Keys: the contexts in effect and what each action does to the state.
+
+use super::*;
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::msg::Effect;
+use crate::tui::text as t;
+use crate::vocab::{FixId, Severity, Step};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+impl App {
+    /// The keymap contexts in effect, innermost first.
+    pub fn contexts(&self) -> Vec<Context> {
+        if self.help {
+            return vec![Context::Help];
+        }
+        if self.dialog.is_some() {
+            return vec![Context::Dialog];
+        }
+        let pane = match self.focus {
+            Focus::Steps => Context::Steps,
+            Focus::Logs => Context::Logs,
+        };
+        vec![pane, Context::Global]
+    }
+
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.editor.is_some() && !self.help {
+            return self.on_editor_key(key);
+        }
+        if let Some(input) = self.search_input.as_mut() {
+            match key.code {
+                KeyCode::Enter => {
+                    let query = self.search_input.take();
+                    self.logs.set_search(query);
+                    let height = self.log_height();
+                    if !self.logs.jump(true, height) && self.logs.search().is_some() {
+                        self.status =
+                            Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
+                    }
+                }
+                KeyCode::Esc => self.search_input = None,
+                KeyCode::Backspace => {
+                    input.pop();
+                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => input.push(c),
+                _ => {}
+            }
+            return Vec::new();
+        }
+        match keymap::lookup(&self.contexts(), &key) {
+            Some(action) => self.on_action(action),
+            None => Vec::new(),
+        }
+    }
+
+    pub(super) fn on_action(&mut self, action: Action) -> Vec<Effect> {
+        let height = self.log_height();
+        match action {
+            Action::Quit => {
+                self.should_quit = true;
+                return vec![Effect::Quit];
+            }
+            Action::Help => self.help = true,
+            Action::Cancel if self.help => self.help = false,
+            Action::Cancel => self.dialog = None,
+            Action::Confirm => return self.confirm(),
+            Action::NextStep => self.go_step(self.step.number() % 4 + 1),
+            Action::PrevStep => self.go_step((self.step.number() + 2) % 4 + 1),
+            Action::GoStep(n) => self.go_step(n),
+            Action::Refresh => return self.refresh(),
+            Action::ToggleFocus => {
+                self.focus = match self.focus {
+                    Focus::Steps => Focus::Logs,
+                    Focus::Logs => Focus::Steps,
+                }
+            }
+            Action::Up | Action::Down if self.dialog.is_some() => {
+                if let Some(d) = self.dialog.as_mut() {
+                    d.scroll = if action == Action::Up {
+                        d.scroll.saturating_sub(1)
+                    } else {
+                        d.scroll + 1
+                    };
+                }
+            }
+            Action::Up if self.focus == Focus::Steps => {
+                self.selected = self.selected.saturating_sub(1)
+            }
+            Action::Down if self.focus == Focus::Steps => {
+                let n = self.fix_items().len();
+                self.selected = (self.selected + 1).min(n.saturating_sub(1));
+            }
+            Action::PageUp if self.focus == Focus::Steps => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(5)
+            }
+            Action::PageDown if self.focus == Focus::Steps => {
+                self.detail_scroll = self.detail_scroll.saturating_add(5)
+            }
+            Action::Up => self.logs.scroll_up(1, height),
+            Action::Down => self.logs.scroll_down(1, height),
+            Action::PageUp => self.logs.scroll_up(height.max(1), height),
+            Action::PageDown => self.logs.scroll_down(height.max(1), height),
+            Action::Top => self.logs.top(),
+            Action::Bottom => self.logs.bottom(),
+            Action::Follow => self.logs.toggle_follow(height),
+            Action::Search => self.search_input = Some(String::new()),
+            Action::NextMatch | Action::PrevMatch => {
+                if !self.logs.jump(action == Action::NextMatch, height) {
+                    self.status = Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
+                }
+            }
+            Action::Filter => self.logs.filter = !self.logs.filter,
+            Action::ClearSearch => {
+                self.logs.set_search(None);
+                self.logs.filter = false;
+            }
+            Action::Wrap => self.logs.wrap = !self.logs.wrap,
+            Action::Timestamps => self.logs.timestamps = !self.logs.timestamps,
+            Action::Previous => self.logs.show_previous = !self.logs.show_previous,
+            Action::Save => return self.save_logs(),
+            Action::OpenFix => {
+                if let Some(fix) = self.fix_items().get(self.selected).map(|(_, f)| *f) {
+                    return self.open(Request::Fix(fix));
+                }
+            }
+            Action::Restart => return self.open(Request::Fix(FixId::RolloutRestart)),
+            Action::Undo => match self.history.last() {
+                Some(last) => return self.open(Request::Undo(Box::new(last.plan.clone()))),
+                None => {
+                    self.status = Some((
+                        Severity::Info,
+                        t::NOTHING_TO_UNDO.get(self.lang()).to_string(),
+                    ))
+                }
+            },
+            Action::EditArgs => self.open_editor(),
+        }
+        Vec::new()
+    }
+
+    pub(super) fn go_step(&mut self, n: u8) {
+        if let Some(step) = Step::ALL.into_iter().find(|s| s.number() == n) {
+            self.step = step;
+            self.selected = 0;
+            self.detail_scroll = 0;
+        }
+    }
+
+    /// Rows of the log pane (what scroll and search centre on), from the current layout.
+    pub fn log_height(&self) -> usize {
+        crate::tui::layout::log_pane_height(self.size, self.step) as usize
+    }
+}

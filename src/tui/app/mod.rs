@@ -1,0 +1,392 @@
+//! The TUI's state and its pure `update`: keys and messages in, state changes and effects out.
+//!
+//! Safety lives here: an [`Effect::Apply`] is returned only from the dialog's confirm key, only
+//! when the plan is appliable, the user may make the change, mstui is not `--read-only`, and the
+//! server-side dry-run of exactly that change passed.
+
+use super::logbuf::LogBuffer;
+use super::msg::{Change, Effect, Msg};
+use super::text as t;
+use crate::cluster::logs::{LogEvent, LogTarget, TimedLine, split_timestamp};
+use crate::diagnose::{self, Finding};
+use crate::fix::plan::FixPlan;
+use crate::flags::FlagProblem;
+use crate::snapshot::{ClusterInfo, Snapshot};
+use crate::vocab::{FixId, Lang, Severity, Step};
+use jiff::Timestamp;
+use ratatui_textarea::TextArea;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod change;
+mod editor;
+mod keys;
+mod verify;
+
+pub use change::plan_change;
+pub use verify::metrics_back;
+
+/// How often the diagnosis refreshes by itself, and how often while verifying a change.
+const AUTO_REFRESH: Duration = Duration::from_secs(20);
+const VERIFY_POLL: Duration = Duration::from_secs(2);
+/// Give up waiting for metrics after this long (the step pane then says so).
+const VERIFY_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Options fixed at start.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub lang: Lang,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Steps,
+    Logs,
+}
+
+/// How a step looks in the step bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Checking,
+    Ok,
+    Warning,
+    Failed,
+    NotPermitted,
+}
+
+/// What the user asked to change; re-planned against each fresh snapshot (after a conflict).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Fix(FixId),
+    Edit(Vec<String>),
+    Undo(Box<FixPlan>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DryRun {
+    /// Not sent, and why (read-only, not permitted, invalid flags).
+    NotSent,
+    Running,
+    Passed {
+        server_list: Option<Vec<String>>,
+    },
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dialog {
+    pub id: u64,
+    pub request: Request,
+    pub change: Change,
+    pub dry_run: DryRun,
+    /// Why confirm is disabled, if it is.
+    pub blocked: Option<String>,
+    pub applying: bool,
+    /// A conflict was reported; the plan is being made again from a fresh snapshot.
+    pub replanning: bool,
+    pub scroll: u16,
+}
+
+/// The free-form args editor.
+pub struct Editor {
+    pub area: TextArea<'static>,
+    pub problems: Vec<FlagProblem>,
+}
+
+impl Editor {
+    /// One argument per non-empty line, trimmed.
+    pub fn args(&self) -> Vec<String> {
+        self.area
+            .lines()
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+}
+
+/// Restart & verify progress after a change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verify {
+    pub since: Timestamp,
+    pub phase: VerifyPhase,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VerifyPhase {
+    RollingOut(String),
+    WaitingForMetrics,
+    Done,
+    Failed(String),
+    TimedOut,
+}
+
+/// One applied args change, kept for undo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub plan: FixPlan,
+}
+
+pub struct App {
+    pub opts: Options,
+    pub now: Timestamp,
+    pub cluster: ClusterInfo,
+    pub snapshot: Option<Snapshot>,
+    pub findings: Vec<Finding>,
+    /// The latest snapshot generation requested, and whether it is still in flight.
+    pub generation: u64,
+    pub loading: bool,
+    last_fetch: Option<Timestamp>,
+    pub step: Step,
+    pub focus: Focus,
+    /// Selected row in the step pane's fix list.
+    pub selected: usize,
+    /// Rows the step pane's explanation is scrolled by.
+    pub detail_scroll: u16,
+    pub logs: LogBuffer,
+    pub following_pods: BTreeSet<String>,
+    logs_started: bool,
+    pub dialog: Option<Dialog>,
+    pub editor: Option<Editor>,
+    /// The search being typed after `/`.
+    pub search_input: Option<String>,
+    pub help: bool,
+    pub status: Option<(Severity, String)>,
+    pub history: Vec<Applied>,
+    pub verify: Option<Verify>,
+    next_id: u64,
+    pub size: (u16, u16),
+    pub should_quit: bool,
+    pub dirty: bool,
+    /// Spinner frame, advanced by ticks.
+    pub frame: usize,
+}
+
+impl App {
+    /// A new app and the effects that start it (the first snapshot).
+    pub fn new(opts: Options, cluster: ClusterInfo, now: Timestamp) -> (App, Vec<Effect>) {
+        let mut app = App {
+            opts,
+            now,
+            cluster,
+            snapshot: None,
+            findings: Vec::new(),
+            generation: 0,
+            loading: false,
+            last_fetch: None,
+            step: Step::Logs,
+            focus: Focus::Steps,
+            selected: 0,
+            detail_scroll: 0,
+            logs: LogBuffer::default(),
+            following_pods: BTreeSet::new(),
+            logs_started: false,
+            dialog: None,
+            editor: None,
+            search_input: None,
+            help: false,
+            status: None,
+            history: Vec::new(),
+            verify: None,
+            next_id: 0,
+            size: (80, 24),
+            should_quit: false,
+            dirty: true,
+            frame: 0,
+        };
+        let fx = app.refresh();
+        (app, fx)
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.opts.lang
+    }
+
+    /// Apply one message; returns what to do next.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        self.dirty = true;
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Resize { width, height } => {
+                self.size = (width, height);
+                Vec::new()
+            }
+            Msg::Tick(now) => self.on_tick(now),
+            Msg::Snapshot {
+                generation,
+                snapshot,
+            } => self.on_snapshot(generation, *snapshot),
+            Msg::Log(event) => {
+                self.on_log(event);
+                Vec::new()
+            }
+            Msg::DryRun { id, result } => self.on_dry_run(id, result),
+            Msg::Applied { id, result } => self.on_applied(id, result),
+            Msg::Saved(result) => {
+                self.status = Some(match result {
+                    Ok(path) => (
+                        Severity::Info,
+                        format!("{} {}", t::SAVED.get(self.lang()), path.display()),
+                    ),
+                    Err(e) => (Severity::Error, e),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    // ---- snapshot and refresh ----------------------------------------------------------------
+
+    fn refresh(&mut self) -> Vec<Effect> {
+        if self.loading {
+            return Vec::new();
+        }
+        self.generation += 1;
+        self.loading = true;
+        self.last_fetch = Some(self.now);
+        vec![Effect::FetchSnapshot {
+            generation: self.generation,
+        }]
+    }
+
+    fn on_tick(&mut self, now: Timestamp) -> Vec<Effect> {
+        self.now = now;
+        self.frame = self.frame.wrapping_add(1);
+        let since_fetch = self
+            .last_fetch
+            .map(|t| now.duration_since(t).unsigned_abs())
+            .unwrap_or(Duration::MAX);
+        let verifying = self.verify.as_ref().is_some_and(|v| {
+            matches!(
+                v.phase,
+                VerifyPhase::RollingOut(_) | VerifyPhase::WaitingForMetrics
+            )
+        });
+        if let Some(v) = self.verify.as_mut()
+            && verifying
+            && now.duration_since(v.since).unsigned_abs() > VERIFY_TIMEOUT
+        {
+            v.phase = VerifyPhase::TimedOut;
+        }
+        let due = if verifying { VERIFY_POLL } else { AUTO_REFRESH };
+        if since_fetch >= due && self.dialog.as_ref().is_none_or(|d| !d.applying) {
+            return self.refresh();
+        }
+        Vec::new()
+    }
+
+    fn on_snapshot(&mut self, generation: u64, snap: Snapshot) -> Vec<Effect> {
+        if generation < self.generation {
+            return Vec::new();
+        }
+        self.loading = false;
+        self.findings = diagnose::diagnose(&snap, self.now);
+        self.cluster = snap.cluster.clone();
+        for log in snap.logs.iter().filter(|l| l.previous) {
+            let pod: Arc<str> = Arc::from(log.pod.as_str());
+            self.logs.replace_previous(&pod, timed_lines(&log.text));
+        }
+        let mut fx = Vec::new();
+        if !self.logs_started
+            && let Some(target) = log_target(&snap)
+        {
+            self.logs_started = true;
+            fx.push(Effect::FollowLogs(target));
+        }
+        self.snapshot = Some(snap);
+        self.update_verify();
+        let n = self.fix_items().len();
+        self.selected = self.selected.min(n.saturating_sub(1));
+        if self.dialog.as_ref().is_some_and(|d| d.replanning) {
+            let request = self.dialog.take().map(|d| d.request);
+            if let Some(request) = request {
+                fx.extend(self.open(request));
+            }
+        }
+        fx
+    }
+
+    fn on_log(&mut self, event: LogEvent) {
+        match event {
+            LogEvent::Lines { pod, lines } => {
+                let pod: Arc<str> = Arc::from(pod.as_str());
+                for l in lines {
+                    self.logs.push(&pod, l, false);
+                }
+            }
+            LogEvent::Attached { pod } => {
+                let arc: Arc<str> = Arc::from(pod.as_str());
+                self.logs.push_marker(
+                    &arc,
+                    format!("── {} {pod} ──", t::ATTACHED.get(self.lang())),
+                );
+                self.following_pods.insert(pod);
+            }
+            LogEvent::Detached { pod, reason } => {
+                let arc: Arc<str> = Arc::from(pod.as_str());
+                self.logs.push_marker(
+                    &arc,
+                    format!("── {} {pod}: {reason} ──", t::DETACHED.get(self.lang())),
+                );
+                self.following_pods.remove(&pod);
+            }
+            LogEvent::Error(e) => self.status = Some((Severity::Warning, e)),
+        }
+    }
+
+    // ---- logs ----------------------------------------------------------------------------------
+
+    fn save_logs(&mut self) -> Vec<Effect> {
+        let stamp = self.now.strftime("%Y%m%dT%H%M%SZ").to_string();
+        let path = std::path::PathBuf::from(format!("mstui-logs-{stamp}.log"));
+        vec![Effect::SaveLogs {
+            path,
+            text: self.logs.export(),
+        }]
+    }
+
+    /// Overall status of a runbook step, derived from the findings.
+    pub fn step_status(&self, step: Step) -> StepStatus {
+        let Some(snap) = self.snapshot.as_ref() else {
+            return StepStatus::Checking;
+        };
+        let worst = self
+            .findings
+            .iter()
+            .filter(|f| f.step == step)
+            .map(|f| f.severity)
+            .max();
+        if step == Step::Logs
+            && snap
+                .failure("get", "pods/log")
+                .is_some_and(|f| f.is_forbidden())
+            && worst.is_none()
+        {
+            return StepStatus::NotPermitted;
+        }
+        match worst {
+            Some(Severity::Error) => StepStatus::Failed,
+            Some(Severity::Warning) => StepStatus::Warning,
+            _ => StepStatus::Ok,
+        }
+    }
+}
+
+/// Where to stream logs from, once the install is known.
+fn log_target(snap: &Snapshot) -> Option<LogTarget> {
+    let install = snap.install.as_ref()?;
+    let selector = crate::install::pod_selector(snap.deployment.as_ref()?)?;
+    Some(LogTarget {
+        namespace: install.namespace.clone(),
+        selector,
+        container: install.container.clone(),
+        tail_lines: 200,
+    })
+}
+
+/// Lines of a log text, split into the timed form the buffer stores.
+fn timed_lines(text: &str) -> Vec<TimedLine> {
+    text.lines().map(split_timestamp).collect()
+}
