@@ -8,13 +8,8 @@ use mstui::vocab::catalog;
 
 fn keys_table() -> String {
     let mut out = String::from("| where | keys | what it does |\n|---|---|---|\n");
-    for (ctx, name) in [
-        (Context::Global, "anywhere"),
-        (Context::Steps, "step pane"),
-        (Context::Logs, "log pane"),
-        (Context::Dialog, "change dialog"),
-        (Context::Help, "help screen"),
-    ] {
+    for ctx in Context::ALL {
+        let name = ctx.name().en.to_lowercase();
         for (keys, what) in help_rows(ctx, Lang::En) {
             out.push_str(&format!("| {name} | `{keys}` | {what} |\n"));
         }

@@ -17,6 +17,41 @@ pub enum Context {
     Dialog,
     /// The help screen is open.
     Help,
+    /// The args editor is open: keys not bound here type into it.
+    Editor,
+    /// The log search prompt is open: keys not bound here type into it.
+    Search,
+}
+
+impl Context {
+    /// Every context, in the order the help screen lists them.
+    pub const ALL: [Context; 7] = [
+        Context::Global,
+        Context::Steps,
+        Context::Logs,
+        Context::Editor,
+        Context::Search,
+        Context::Dialog,
+        Context::Help,
+    ];
+
+    /// The context's name in the help screen and the README.
+    pub fn name(self) -> Text {
+        match self {
+            Context::Global => Text::new("Everywhere", "어디서나"),
+            Context::Steps => Text::new("Step pane", "단계 창"),
+            Context::Logs => Text::new("Log pane", "로그 창"),
+            Context::Editor => Text::new("Args editor", "인자 편집기"),
+            Context::Search => Text::new("Search prompt", "검색 입력"),
+            Context::Dialog => Text::new("Change dialog", "변경 확인 창"),
+            Context::Help => Text::new("This screen", "이 화면"),
+        }
+    }
+
+    /// Whether keys the table does not bind are text typed into a prompt.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Context::Editor | Context::Search)
+    }
 }
 
 /// What a key does.
@@ -52,6 +87,10 @@ pub enum Action {
     Cancel,
     /// Drop the search and the filter.
     ClearSearch,
+    /// Plan the editor's args as a change (opens the review dialog).
+    SubmitEdit,
+    /// Search the logs for what the prompt holds.
+    SubmitSearch,
 }
 
 /// One row of the table.
@@ -95,6 +134,10 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Dialog, K::Esc, NONE, "Esc", A::Cancel, "cancel", "취소", false),
     bind!(Dialog, K::Up, NONE, "↑↓", A::Up, "scroll", "스크롤", true),
     bind!(Dialog, K::Down, NONE, "↓", A::Down, "scroll", "스크롤", false),
+    bind!(Editor, K::Char('s'), CTRL, "Ctrl-s", A::SubmitEdit, "review the change", "변경 내용 확인", true),
+    bind!(Editor, K::Esc, NONE, "Esc", A::Cancel, "close the editor", "편집기 닫기", true),
+    bind!(Search, K::Enter, NONE, "Enter", A::SubmitSearch, "search", "검색", true),
+    bind!(Search, K::Esc, NONE, "Esc", A::Cancel, "cancel the search", "검색 취소", true),
     bind!(Help, K::Esc, NONE, "Esc", A::Cancel, "close help", "도움말 닫기", true),
     bind!(Help, K::Char('?'), NONE, "?", A::Cancel, "close help", "도움말 닫기", false),
     bind!(Help, K::Char('q'), NONE, "q", A::Cancel, "close help", "도움말 닫기", false),
@@ -237,13 +280,7 @@ mod tests {
 
     #[test]
     fn every_context_has_help_and_no_key_is_bound_twice_in_one_context() {
-        for ctx in [
-            Context::Global,
-            Context::Steps,
-            Context::Logs,
-            Context::Dialog,
-            Context::Help,
-        ] {
+        for ctx in Context::ALL {
             assert!(!help_rows(ctx, Lang::En).is_empty());
             let keys: Vec<_> = BINDINGS
                 .iter()

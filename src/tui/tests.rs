@@ -512,3 +512,86 @@ fn screen_korean_fix_dialog_at_80x24() {
     );
     insta::assert_snapshot!(screen(&app, 80, 24, false).backend());
 }
+
+/// The app in every keymap context a user can reach: each step-pane and log-pane state, the
+/// dialog, the editor, the search prompt and help.
+fn every_context() -> Vec<(&'static str, App)> {
+    let mut states = vec![("steps", x509_app())];
+    let mut logs = x509_app();
+    logs.update(key('l'));
+    states.push(("logs", logs));
+    let mut dialog = x509_app();
+    open_quick_fix(&mut dialog);
+    states.push(("dialog", dialog));
+    let mut editor = x509_app();
+    editor.update(key('e'));
+    states.push(("editor", editor));
+    let mut search = x509_app();
+    search.update(key('l'));
+    search.update(key('/'));
+    states.push(("search", search));
+    let mut help = x509_app();
+    help.update(key('?'));
+    states.push(("help", help));
+    states
+}
+
+#[test]
+fn every_footer_hint_is_a_key_that_dispatches_in_its_context() {
+    use super::keymap::{self, BINDINGS};
+    for (name, app) in every_context() {
+        let contexts = app.contexts();
+        let hints = keymap::hints(&contexts, Lang::En);
+        assert!(!hints.is_empty(), "{name}: no hints");
+        for (label, what) in hints {
+            let binding = BINDINGS
+                .iter()
+                .find(|b| contexts.contains(&b.context) && b.label == label && b.in_footer)
+                .unwrap_or_else(|| panic!("{name}: hint {label} has no binding"));
+            let pressed = KeyEvent::new(binding.code, binding.mods);
+            assert_eq!(
+                keymap::lookup(&contexts, &pressed),
+                Some(binding.action),
+                "{name}: `{label} {what}` is shadowed by another binding"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_editor_and_the_search_prompt_offer_their_own_keys_only() {
+    let states = every_context();
+    let hints_of = |state: &str| {
+        let app = &states.iter().find(|(n, _)| *n == state).expect(state).1;
+        super::keymap::hints(&app.contexts(), Lang::En)
+    };
+    let editor = hints_of("editor");
+    assert_eq!(
+        editor,
+        [("Ctrl-s", "review the change"), ("Esc", "close the editor")]
+    );
+    let search = hints_of("search");
+    assert_eq!(search, [("Enter", "search"), ("Esc", "cancel the search")]);
+}
+
+#[test]
+fn editor_keys_type_text_except_its_own_bindings() {
+    let mut app = x509_app();
+    app.update(key('e'));
+    // `q` and `r` are global keys, but in the editor they are text.
+    app.update(key('q'));
+    app.update(key('r'));
+    assert!(!app.should_quit, "q typed into the editor must not quit");
+    let editor = app.editor.as_ref().expect("editor still open");
+    assert!(
+        editor.area.lines().iter().any(|l| l.contains("qr")),
+        "{:?}",
+        editor.area.lines()
+    );
+    // Its own binding: Ctrl-s plans the change and opens the review dialog.
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(app.editor.is_none() && app.dialog.is_some(), "{fx:?}");
+}

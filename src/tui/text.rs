@@ -100,8 +100,8 @@ pub const CSRS: Text = Text::new(
 );
 
 pub const EDITOR_TITLE: Text = Text::new(
-    "Edit container args — one per line · Ctrl-s review · Esc cancel",
-    "컨테이너 인자 편집 — 한 줄에 하나 · Ctrl-s 검토 · Esc 취소",
+    "Edit container args — one per line",
+    "컨테이너 인자 편집 — 한 줄에 하나",
 );
 pub const EDITOR_OK: Text = Text::new(
     "Flags are valid for this metrics-server version",
@@ -132,11 +132,6 @@ pub const NOT_STARTED: Text = Text::new(
 );
 
 pub const HELP_TITLE: Text = Text::new("Keys", "단축키");
-pub const HELP_GLOBAL: Text = Text::new("Everywhere", "어디서나");
-pub const HELP_STEPS: Text = Text::new("Step pane", "단계 창");
-pub const HELP_LOGS: Text = Text::new("Log pane", "로그 창");
-pub const HELP_DIALOG: Text = Text::new("Change dialog", "변경 확인 창");
-pub const HELP_HELP: Text = Text::new("This screen", "이 화면");
 
 pub const PERMS_FULL: Text = Text::new("may fix", "조치 가능");
 pub const PERMS_READ_ONLY: Text = Text::new("read-only", "읽기 전용");

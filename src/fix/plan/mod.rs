@@ -139,7 +139,5 @@ pub(super) const COMPLETELY_INSECURE: &str = "deprecated-kubelet-completely-inse
 pub(super) const RESOLUTION: &str = "metric-resolution";
 pub(super) const LEGACY_PORT: &str = "10255";
 
-/// The honest risk of the quick TLS fix.
-
 #[cfg(test)]
 mod tests;

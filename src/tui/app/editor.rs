@@ -6,7 +6,7 @@ use crate::flags::Flags;
 use crate::tui::msg::Effect;
 use crate::tui::text as t;
 use crate::vocab::Severity;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
 impl App {
@@ -34,30 +34,25 @@ impl App {
         }
     }
 
-    pub(super) fn on_editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+    /// A key the editor's bindings do not take: text for the editor, validated as typed.
+    pub(super) fn type_into_editor(&mut self, key: KeyEvent) {
         let Some(editor) = self.editor.as_mut() else {
-            return Vec::new();
+            return;
         };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
-                self.editor = None;
-                Vec::new()
-            }
-            KeyCode::Char('s') if ctrl => {
-                let args = editor.args();
-                self.open(Request::Edit(args))
-            }
-            _ => {
-                editor.area.input(key);
-                let version = self
-                    .snapshot
-                    .as_ref()
-                    .and_then(|s| s.install.as_ref())
-                    .and_then(|i| i.version);
-                validate_editor(editor, version);
-                Vec::new()
-            }
+        editor.area.input(key);
+        let version = self
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.install.as_ref())
+            .and_then(|i| i.version);
+        validate_editor(editor, version);
+    }
+
+    /// Plan what the editor holds as a change: the review dialog opens with its diff.
+    pub(super) fn submit_editor(&mut self) -> Vec<Effect> {
+        match self.editor.as_ref().map(Editor::args) {
+            Some(args) => self.open(Request::Edit(args)),
+            None => Vec::new(),
         }
     }
 }

@@ -16,6 +16,12 @@ impl App {
         if self.dialog.is_some() {
             return vec![Context::Dialog];
         }
+        if self.editor.is_some() {
+            return vec![Context::Editor];
+        }
+        if self.search_input.is_some() {
+            return vec![Context::Search];
+        }
         let pane = match self.focus {
             Focus::Steps => Context::Steps,
             Focus::Logs => Context::Logs,
@@ -23,33 +29,40 @@ impl App {
         vec![pane, Context::Global]
     }
 
+    /// A key goes to the table first; in a prompt (editor, search) the keys it does not bind
+    /// are typed.
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if self.editor.is_some() && !self.help {
-            return self.on_editor_key(key);
+        let contexts = self.contexts();
+        if let Some(action) = keymap::lookup(&contexts, &key) {
+            return self.on_action(action);
         }
-        if let Some(input) = self.search_input.as_mut() {
-            match key.code {
-                KeyCode::Enter => {
-                    let query = self.search_input.take();
-                    self.logs.set_search(query);
-                    let height = self.log_height();
-                    if !self.logs.jump(true, height) && self.logs.search().is_some() {
-                        self.status =
-                            Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
-                    }
-                }
-                KeyCode::Esc => self.search_input = None,
-                KeyCode::Backspace => {
-                    input.pop();
-                }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => input.push(c),
-                _ => {}
+        match contexts.first() {
+            Some(Context::Editor) => self.type_into_editor(key),
+            Some(Context::Search) => self.type_into_search(key),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn type_into_search(&mut self, key: KeyEvent) {
+        let Some(input) = self.search_input.as_mut() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Backspace => {
+                input.pop();
             }
-            return Vec::new();
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => input.push(c),
+            _ => {}
         }
-        match keymap::lookup(&self.contexts(), &key) {
-            Some(action) => self.on_action(action),
-            None => Vec::new(),
+    }
+
+    fn submit_search(&mut self) {
+        let query = self.search_input.take();
+        self.logs.set_search(query);
+        let height = self.log_height();
+        if !self.logs.jump(true, height) && self.logs.search().is_some() {
+            self.status = Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
         }
     }
 
@@ -62,7 +75,11 @@ impl App {
             }
             Action::Help => self.help = true,
             Action::Cancel if self.help => self.help = false,
-            Action::Cancel => self.dialog = None,
+            Action::Cancel if self.dialog.is_some() => self.dialog = None,
+            Action::Cancel if self.editor.is_some() => self.editor = None,
+            Action::Cancel => self.search_input = None,
+            Action::SubmitEdit => return self.submit_editor(),
+            Action::SubmitSearch => self.submit_search(),
             Action::Confirm => return self.confirm(),
             Action::NextStep => self.go_step(self.step.number() % 4 + 1),
             Action::PrevStep => self.go_step((self.step.number() + 2) % 4 + 1),

@@ -20,14 +20,8 @@ pub(super) fn draw_help(app: &App, frame: &mut Frame, theme: Theme) {
         ))
         .border_style(theme.accent());
     let mut lines = Vec::new();
-    for (ctx, name) in [
-        (Context::Global, t::HELP_GLOBAL),
-        (Context::Steps, t::HELP_STEPS),
-        (Context::Logs, t::HELP_LOGS),
-        (Context::Dialog, t::HELP_DIALOG),
-        (Context::Help, t::HELP_HELP),
-    ] {
-        lines.push(Line::styled(name.get(l), theme.title()));
+    for ctx in Context::ALL {
+        lines.push(Line::styled(ctx.name().get(l), theme.title()));
         for (keys, what) in keymap::help_rows(ctx, l) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {keys:<14}"), theme.accent()),
