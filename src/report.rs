@@ -115,13 +115,6 @@ fn findings_json(snap: &Snapshot, findings: &[Finding]) -> serde_json::Value {
 mod words {
     use crate::vocab::Text;
 
-    pub const LOGS: Text = Text::new("Logs", "Metrics Server 로그 확인으로 원인 구체화");
-    pub const TLS: Text = Text::new("Kubelet TLS", "TLS 인증 문제 해결");
-    pub const CONNECTIVITY: Text = Text::new(
-        "Kubelet connectivity & APIService",
-        "Kubelet 연결 문제 해결 (APIService 포함)",
-    );
-    pub const VERIFY: Text = Text::new("Restart & verify", "배포 재시작 및 검증");
     pub const CLUSTER: Text = Text::new("Cluster:", "클러스터:");
     pub const VERSION_UNKNOWN: Text = Text::new("version unknown", "버전 알 수 없음");
     pub const CONTAINER: Text = Text::new("container", "컨테이너");
@@ -137,40 +130,12 @@ mod words {
     pub const MAY_NOT: Text = Text::new("you may not:", "다음 작업을 할 수 없습니다:");
     pub const NO_NODE_METRICS: Text =
         Text::new("node metrics unavailable", "노드 메트릭을 가져올 수 없음");
-    pub const ERROR: Text = Text::new("error", "오류");
-    pub const WARNING: Text = Text::new("warning", "경고");
-    pub const INFO: Text = Text::new("info", "정보");
-}
-
-/// Step headings, in runbook order.
-pub fn step_title(step: Step, lang: Lang) -> &'static str {
-    match step {
-        Step::Logs => words::LOGS,
-        Step::Tls => words::TLS,
-        Step::Connectivity => words::CONNECTIVITY,
-        Step::RestartVerify => words::VERIFY,
-    }
-    .get(lang)
-}
-
-/// "Step 2 · Kubelet TLS" / "2단계 · TLS 인증 문제 해결".
-fn step_heading(step: Step, lang: Lang) -> String {
-    let (n, title) = (step.number(), step_title(step, lang));
-    match lang {
-        Lang::En => format!("Step {n} · {title}"),
-        Lang::Ko => format!("{n}단계 · {title}"),
-    }
 }
 
 /// The severity word, padded to the same display width in both languages (Hangul is two
 /// columns wide), so titles line up.
 fn severity_tag(s: Severity, lang: Lang, paint: Paint) -> String {
-    let word = match s {
-        Severity::Error => words::ERROR,
-        Severity::Warning => words::WARNING,
-        Severity::Info => words::INFO,
-    }
-    .get(lang);
+    let word = s.word().get(lang);
     let pad = 7usize.saturating_sub(unicode_width::UnicodeWidthStr::width(word));
     paint.severity(s, &format!("{word}{}", " ".repeat(pad)))
 }
@@ -225,7 +190,7 @@ pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lan
     );
     for step in Step::ALL {
         let here: Vec<&Finding> = findings.iter().filter(|f| f.step == step).collect();
-        let _ = writeln!(out, "\n{}", paint.bold(&step_heading(step, lang)));
+        let _ = writeln!(out, "\n{}", paint.bold(&step.heading(lang)));
         if here.is_empty() {
             let _ = writeln!(
                 out,
@@ -477,7 +442,7 @@ fn analysis_text(a: &Analysis, paint: Paint, lang: Lang) -> String {
         let tag = severity_tag(s.severity, lang, paint);
         let id = paint.bold(&s.id.to_string());
         let (count, first, n) = (s.count, s.first_line, s.step.number());
-        let step = step_title(s.step, lang);
+        let step = s.step.title().get(lang);
         let _ = match lang {
             Lang::En => writeln!(
                 out,
@@ -569,16 +534,16 @@ mod tests {
         assert!(text.contains(
             "Verdict: F15 Kubelet certificates are not trusted (signed by unknown authority) — "
         ));
-        assert!(text.contains("\nStep 2 · Kubelet TLS\n  error   F15 Kubelet certificates"));
+        assert!(text.contains("\nStep 2 · Kubelet TLS trust\n  error   F15 Kubelet certificates"));
         assert!(text.contains("          nodes: node-1, node-2, node-3\n"));
         assert!(
             text.contains(
                 "          fix kubelet-insecure-tls: Quick fix: add --kubelet-insecure-tls"
             )
         );
-        assert!(
-            text.contains("\nStep 3 · Kubelet connectivity & APIService\n  ok no problems found\n")
-        );
+        assert!(text.contains(
+            "\nStep 3 · Kubelet connectivity and the APIService\n  ok no problems found\n"
+        ));
     }
 
     #[test]
@@ -638,7 +603,7 @@ mod tests {
         assert!(ko.contains("        노드: node-1"), "{ko}");
         let en = analysis_output(&a, LogFormat::Text, PLAIN, Lang::En);
         assert!(!has_hangul(&en));
-        assert!(en.contains("(step 2 · Kubelet TLS)"), "{en}");
+        assert!(en.contains("(step 2 · Kubelet TLS trust)"), "{en}");
 
         let clean = analyze(sample::logs::STARTUP);
         let ko = analysis_output(&clean, LogFormat::Text, PLAIN, Lang::Ko);

@@ -37,24 +37,6 @@ pub const NO_INSTALL: Text = Text::new(
     "metrics-server Deployment를 찾지 못했습니다",
 );
 
-pub const STEP_LOGS: Text = Text::new("Logs", "로그");
-pub const STEP_TLS: Text = Text::new("TLS", "TLS");
-pub const STEP_CONNECTIVITY: Text = Text::new("Connectivity", "연결");
-pub const STEP_VERIFY: Text = Text::new("Restart & verify", "재시작·검증");
-
-pub const STEP_LOGS_LONG: Text = Text::new(
-    "Step 1 · Read the metrics-server logs",
-    "1단계 · Metrics Server 로그 확인으로 원인 구체화",
-);
-pub const STEP_TLS_LONG: Text =
-    Text::new("Step 2 · Kubelet TLS trust", "2단계 · TLS 인증 문제 해결");
-pub const STEP_CONNECTIVITY_LONG: Text = Text::new(
-    "Step 3 · Kubelet connectivity and the APIService",
-    "3단계 · Kubelet 연결 문제 해결 (APIService 포함)",
-);
-pub const STEP_VERIFY_LONG: Text =
-    Text::new("Step 4 · Restart and verify", "4단계 · 배포 재시작 및 검증");
-
 pub const HEALTHY: Text = Text::new(
     "healthy — node metrics are served",
     "정상 — 노드 메트릭이 제공되고 있습니다",

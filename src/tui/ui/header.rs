@@ -59,7 +59,7 @@ pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme
     let mut bar_spans = Vec::new();
     for step in Step::ALL {
         let (mark, _, style) = status_mark(app.step_status(step), theme);
-        let label = format!(" {} {} {mark} ", step.number(), step_name(step).get(l));
+        let label = format!(" {} {} {mark} ", step.number(), step.short().get(l));
         let s = if step == app.step {
             theme.selection().patch(style)
         } else {

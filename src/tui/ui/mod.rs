@@ -16,7 +16,7 @@ use super::app::{App, StepStatus};
 use super::layout::{body_split, frame_split};
 use super::text as t;
 use super::theme::Theme;
-use crate::vocab::{FixId, Lang, Severity, Step, Text as UiText};
+use crate::vocab::{FixId, Lang, Severity, Text as UiText};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -43,24 +43,6 @@ pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
 
 pub(super) fn lang(app: &App) -> Lang {
     app.lang()
-}
-
-pub fn step_name(step: Step) -> UiText {
-    match step {
-        Step::Logs => t::STEP_LOGS,
-        Step::Tls => t::STEP_TLS,
-        Step::Connectivity => t::STEP_CONNECTIVITY,
-        Step::RestartVerify => t::STEP_VERIFY,
-    }
-}
-
-pub(super) fn step_long(step: Step) -> UiText {
-    match step {
-        Step::Logs => t::STEP_LOGS_LONG,
-        Step::Tls => t::STEP_TLS_LONG,
-        Step::Connectivity => t::STEP_CONNECTIVITY_LONG,
-        Step::RestartVerify => t::STEP_VERIFY_LONG,
-    }
 }
 
 /// Symbol, label and style of a step status. Symbols are ASCII-safe for dumb terminals.

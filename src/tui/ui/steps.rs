@@ -15,7 +15,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub(super) fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
     let block = pane_block(
-        format!(" {} ", step_long(app.step).get(l)),
+        format!(" {} ", app.step.heading(l)),
         app.focus == Focus::Steps,
         theme,
     );
@@ -120,7 +120,7 @@ pub(super) fn guidance(app: &App) -> Option<String> {
         return Some(format!(
             "→ {} {n} ({}: {}) — {} {n}",
             t::ROOT_CAUSE_ELSEWHERE.get(l),
-            step_name(root.step).get(l),
+            root.step.short().get(l),
             root.id,
             t::PRESS.get(l)
         ));
