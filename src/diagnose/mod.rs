@@ -9,6 +9,8 @@ mod context;
 pub mod finding;
 mod logview;
 mod rules;
+/// Realistic snapshots and logs for tests and benchmarks; not in the release binary.
+#[cfg(any(test, feature = "test-support"))]
 pub mod sample;
 mod summary;
 

@@ -1,7 +1,7 @@
 //! Realistic sample snapshots built from the JSON fixtures in `tests/fixtures/objects/`.
 //!
-//! Compiled into the binary (via `include_str!`) because the demo mode and the TUI snapshot tests
-//! reuse them; the diagnosis tests build every scenario from here. Objects are what
+//! Built only for tests and benchmarks (the `test-support` feature), never into the release
+//! binary; the diagnosis, report and TUI tests build every scenario from here. Objects are what
 //! `kubectl get -o json` returns; log text is what `kubectl logs` returns for metrics-server v0.8.0.
 
 use crate::install;
