@@ -1,5 +1,6 @@
 //! The command line (DESIGN §2): keep it stable, scripts depend on it.
 
+pub use crate::report::LogFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -82,13 +83,6 @@ pub enum Command {
 pub enum CheckFormat {
     Text,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    Text,
-    Json,
-    Ndjson,
 }
 
 /// The subcommand names, which `--demo` must not swallow as its scenario.

@@ -97,10 +97,8 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
     let text = match output {
         CheckFormat::Json => report::check_json(&snap, &findings),
         CheckFormat::Text => {
-            let color = report::use_color(
-                std::io::stdout().is_terminal(),
-                std::env::var("NO_COLOR").ok().as_deref(),
-            );
+            let color =
+                report::use_color(std::io::stdout().is_terminal(), |k| std::env::var(k).ok());
             report::check_text(&snap, &findings, report::Paint { color }, lang(global))
         }
     };
@@ -167,10 +165,7 @@ fn analyze_logs(
     }
     let text = String::from_utf8_lossy(&bytes);
     let analysis = report::analyze(&text);
-    let color = report::use_color(
-        std::io::stdout().is_terminal(),
-        std::env::var("NO_COLOR").ok().as_deref(),
-    );
+    let color = report::use_color(std::io::stdout().is_terminal(), |k| std::env::var(k).ok());
     print_out(&report::analysis_output(
         &analysis,
         output,

@@ -8,9 +8,12 @@ use crate::vocab::{Lang, Severity, Step, Text};
 use serde::Serialize;
 use std::fmt::Write as _;
 
-/// Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty.
-pub fn use_color(is_tty: bool, no_color: Option<&str>) -> bool {
-    is_tty && no_color.is_none_or(str::is_empty)
+/// Colour only on a terminal that can show it: never when `NO_COLOR` is set to anything
+/// non-empty or `TERM` is `dumb`. The one rule for `check`, `analyze-logs` and the UI.
+pub fn use_color(is_tty: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = env("TERM").is_some_and(|t| t == "dumb");
+    is_tty && !no_color && !dumb
 }
 
 /// ANSI styling that collapses to plain text when colour is off.
@@ -287,10 +290,17 @@ pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang) 
 // ---------------------------------------------------------------------------------------------
 // analyze-logs
 
-use crate::cli::LogFormat;
 use crate::logs::classify::classify;
 use crate::logs::sanitize::sanitize;
 use crate::vocab::RuleId;
+
+/// The output formats of `analyze-logs` (`-o`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+    Ndjson,
+}
 
 /// How much of a matched line the text report shows.
 const EXCERPT_CHARS: usize = 220;
@@ -481,6 +491,22 @@ mod tests {
     use crate::vocab::{RuleId, catalog};
 
     const PLAIN: Paint = Paint { color: false };
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color_or_term_dumb() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(use_color(true, env(&[("TERM", "xterm-256color")])));
+        assert!(!use_color(false, env(&[])), "not a terminal");
+        assert!(!use_color(true, env(&[("NO_COLOR", "1")])));
+        assert!(use_color(true, env(&[("NO_COLOR", "")])), "empty is unset");
+        assert!(!use_color(true, env(&[("TERM", "dumb")])));
+    }
 
     fn x509() -> (Snapshot, Vec<Finding>) {
         let snap = sample::x509();

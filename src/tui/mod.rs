@@ -28,9 +28,7 @@ const TICK: Duration = Duration::from_millis(250);
 
 /// Whether the terminal should get colours: not with NO_COLOR set, nor on a dumb terminal.
 pub fn color_enabled() -> bool {
-    let no_color = std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty());
-    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    !no_color && !dumb
+    crate::report::use_color(true, |k| std::env::var(k).ok())
 }
 
 /// Run the UI until the user quits. The terminal is restored on return and on panic.
