@@ -41,11 +41,12 @@ impl Op {
 /// What a fix does to the flags, and the sentence's verb phrase: English "Add --x to" goes
 /// before the place, the Korean ending ("에 --x 추가") after it.
 pub(super) fn ops_for(fix: FixId, flags: &Flags) -> Result<(Vec<Op>, Prose), PlanError> {
-    let nothing = |why: &str| Err(PlanError::NothingToChange(why.into()));
+    let nothing = |en: &str, ko: &str| Err(PlanError::NothingToChange(Prose::new(en, ko)));
     match fix {
-        FixId::KubeletInsecureTls if flags.bool(INSECURE_TLS) => {
-            nothing("--kubelet-insecure-tls is already on")
-        }
+        FixId::KubeletInsecureTls if flags.bool(INSECURE_TLS) => nothing(
+            "--kubelet-insecure-tls is already on",
+            "--kubelet-insecure-tls가 이미 켜져 있습니다",
+        ),
         FixId::KubeletInsecureTls => Ok((
             vec![Op::AddBool(INSECURE_TLS)],
             Prose::new(
@@ -53,9 +54,10 @@ pub(super) fn ops_for(fix: FixId, flags: &Flags) -> Result<(Vec<Op>, Prose), Pla
                 "에 --kubelet-insecure-tls 추가",
             ),
         )),
-        FixId::DropKubeletInsecureTls if !flags.is_set(INSECURE_TLS) => {
-            nothing("--kubelet-insecure-tls is not set")
-        }
+        FixId::DropKubeletInsecureTls if !flags.is_set(INSECURE_TLS) => nothing(
+            "--kubelet-insecure-tls is not set",
+            "--kubelet-insecure-tls가 설정되어 있지 않습니다",
+        ),
         FixId::DropKubeletInsecureTls => Ok((
             vec![Op::Remove(INSECURE_TLS)],
             Prose::new(
@@ -74,8 +76,9 @@ pub(super) fn preferred_address_ops(flags: &Flags) -> Result<(Vec<Op>, Prose), P
     let already = flags.occurrences(ADDRESS_TYPES) == 1
         && flags.preferred_address_types().join(",") == PREFERRED_ADDRESS_TYPES;
     if already {
-        return Err(PlanError::NothingToChange(format!(
-            "--{ADDRESS_TYPES} is already {PREFERRED_ADDRESS_TYPES}"
+        return Err(PlanError::NothingToChange(Prose::new(
+            format!("--{ADDRESS_TYPES} is already {PREFERRED_ADDRESS_TYPES}"),
+            format!("--{ADDRESS_TYPES}가 이미 {PREFERRED_ADDRESS_TYPES}입니다"),
         )));
     }
     let verb = Prose::new(
@@ -93,10 +96,10 @@ pub(super) fn legacy_port_ops(flags: &Flags) -> Result<(Vec<Op>, Prose), PlanErr
     let plain_http = flags.is_set(COMPLETELY_INSECURE);
     let (ops, what) = match (legacy_port, plain_http) {
         (false, false) => {
-            return Err(PlanError::NothingToChange(
-                "neither --kubelet-port=10255 nor --deprecated-kubelet-completely-insecure is set"
-                    .into(),
-            ));
+            return Err(PlanError::NothingToChange(Prose::new(
+                "neither --kubelet-port=10255 nor --deprecated-kubelet-completely-insecure is set",
+                "--kubelet-port=10255도 --deprecated-kubelet-completely-insecure도 설정되어 있지 않습니다",
+            )));
         }
         (true, false) => (
             vec![Op::RemoveValue(KUBELET_PORT, LEGACY_PORT)],
@@ -123,9 +126,10 @@ pub(super) fn legacy_port_ops(flags: &Flags) -> Result<(Vec<Op>, Prose), PlanErr
 pub(super) fn resolution_ops(flags: &Flags) -> Result<(Vec<Op>, Prose), PlanError> {
     let target = std::time::Duration::from_secs(15);
     if flags.occurrences(RESOLUTION) == 1 && flags.duration(RESOLUTION) == Some(target) {
-        return Err(PlanError::NothingToChange(
-            "--metric-resolution is already 15s".into(),
-        ));
+        return Err(PlanError::NothingToChange(Prose::new(
+            "--metric-resolution is already 15s",
+            "--metric-resolution이 이미 15s입니다",
+        )));
     }
     let verb = Prose::new(
         format!("Set --{RESOLUTION}={METRIC_RESOLUTION} in"),

@@ -31,9 +31,9 @@ pub fn plan_edit(
     let field = primary_field(c);
     let after = with_flags(c, field, new_args);
     if after == list_of(c, field) {
-        return Err(PlanError::NothingToChange(format!(
-            "the {} are unchanged",
-            field.key()
+        return Err(PlanError::NothingToChange(Prose::new(
+            format!("the {} are unchanged", field.key()),
+            format!("{}가 바뀌지 않았습니다", field.key()),
         )));
     }
     let version = version_of(install.version, c);
@@ -67,9 +67,9 @@ pub fn plan_undo(previous: &FixPlan, deployment: &Deployment) -> Result<FixPlan,
     let field = previous.field;
     let current = list_of(c, field);
     if current == previous.before {
-        return Err(PlanError::NothingToChange(format!(
-            "the {} are already as they were before",
-            field.key()
+        return Err(PlanError::NothingToChange(Prose::new(
+            format!("the {} are already as they were before", field.key()),
+            format!("{}가 이미 이전 상태와 같습니다", field.key()),
         )));
     }
     let mut warnings = Vec::new();

@@ -117,13 +117,47 @@ pub enum PlanError {
     #[error("the deployment given is {found}, but the plan is for {expected}")]
     WrongDeployment { expected: String, found: String },
     #[error("nothing to change: {0}")]
-    NothingToChange(String),
+    NothingToChange(Prose),
     #[error(
         "{flag} appears in both the command and the args of container {container}; mstui edits one list at a time, so change it with kubectl edit"
     )]
     SplitAcrossCommandAndArgs { flag: String, container: String },
     #[error("{} is not an args change; use the restart or CSR approval plan", .0.as_str())]
     NotAnArgFix(FixId),
+}
+
+impl PlanError {
+    /// The error for people, in both languages (its `Display` is the English).
+    pub fn prose(&self) -> Prose {
+        let en = self.to_string();
+        let ko = match self {
+            PlanError::ContainerMissing {
+                namespace,
+                deployment,
+                container,
+            } => format!("deployment {namespace}/{deployment}에 컨테이너 {container}가 없습니다"),
+            PlanError::NoResourceVersion {
+                namespace,
+                deployment,
+            } => format!(
+                "deployment {namespace}/{deployment}에 metadata.resourceVersion이 없어, 동시에 \
+                 일어난 수정을 덮어쓸 수 있는 변경은 계획하지 않습니다"
+            ),
+            PlanError::WrongDeployment { expected, found } => {
+                format!("주어진 deployment는 {found}이지만 계획은 {expected}에 대한 것입니다")
+            }
+            PlanError::NothingToChange(why) => format!("바꿀 것이 없습니다: {}", why.ko),
+            PlanError::SplitAcrossCommandAndArgs { flag, container } => format!(
+                "{flag}가 컨테이너 {container}의 command와 args 양쪽에 있습니다. mstui는 한 번에 \
+                 한 목록만 고치므로 kubectl edit으로 바꾸세요"
+            ),
+            PlanError::NotAnArgFix(fix) => format!(
+                "{}는 인자 변경이 아닙니다. 재시작이나 CSR 승인 계획을 쓰세요",
+                fix.as_str()
+            ),
+        };
+        Prose::new(en, ko)
+    }
 }
 
 /// The address order mstui recommends: IPs first (no DNS needed), hostname last.

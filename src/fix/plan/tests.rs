@@ -6,7 +6,7 @@ use super::*;
 use crate::install::FoundBy;
 use crate::install::{Install, InstallKind};
 use crate::vocab::RuleId;
-use crate::vocab::{FixId, Version};
+use crate::vocab::{FixId, Prose, Version};
 use k8s_openapi::ByteString;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
@@ -343,7 +343,10 @@ fn insecure_tls_already_on_is_nothing_to_change() {
     let err = plan(FixId::KubeletInsecureTls, &kube_up_install(), &kube_up()).unwrap_err();
     assert_eq!(
         err,
-        PlanError::NothingToChange("--kubelet-insecure-tls is already on".into())
+        PlanError::NothingToChange(Prose::new(
+            "--kubelet-insecure-tls is already on",
+            "--kubelet-insecure-tls가 이미 켜져 있습니다"
+        ))
     );
     assert_eq!(
         err.to_string(),
@@ -469,7 +472,10 @@ fn metric_resolution_already_15s() {
     let err = plan(FixId::MetricResolution, &upstream_install(), &upstream()).unwrap_err();
     assert_eq!(
         err,
-        PlanError::NothingToChange("--metric-resolution is already 15s".into())
+        PlanError::NothingToChange(Prose::new(
+            "--metric-resolution is already 15s",
+            "--metric-resolution이 이미 15s입니다"
+        ))
     );
 }
 
@@ -1002,4 +1008,30 @@ fn no_pending_csrs_is_none() {
         Some("Approved"),
     );
     assert_eq!(plan_approve_csrs(&[approved]), None);
+}
+
+#[test]
+fn plan_errors_speak_both_languages_and_keep_the_flag_names() {
+    let errors = [
+        PlanError::NothingToChange(Prose::new(
+            "--kubelet-insecure-tls is already on",
+            "--kubelet-insecure-tls가 이미 켜져 있습니다",
+        )),
+        PlanError::SplitAcrossCommandAndArgs {
+            flag: "--kubelet-insecure-tls".into(),
+            container: "metrics-server".into(),
+        },
+        PlanError::NotAnArgFix(FixId::RolloutRestart),
+    ];
+    for e in errors {
+        let p = e.prose();
+        assert_eq!(p.en, e.to_string());
+        assert!(
+            p.ko.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)),
+            "{p:?}"
+        );
+        for word in p.en.split(' ').filter(|w| w.starts_with("--")) {
+            assert!(p.ko.contains(word.trim_end_matches(',')), "{word} in {p:?}");
+        }
+    }
 }

@@ -3,11 +3,11 @@
 
 use super::*;
 use crate::cluster::apply::ApplyError;
-use crate::fix::plan::{self as planner};
+use crate::fix::plan as planner;
 use crate::snapshot::Snapshot;
 use crate::tui::msg::{Change, Effect};
 use crate::tui::text as t;
-use crate::vocab::{FixId, RuleId, Severity, Step};
+use crate::vocab::{FixId, Prose, RuleId, Severity, Step};
 use jiff::Timestamp;
 
 impl App {
@@ -42,7 +42,7 @@ impl App {
         let change = match plan_change(&request, snap, self.now) {
             Ok(c) => c,
             Err(e) => {
-                self.status = Some((Severity::Warning, e));
+                self.status = Some((Severity::Warning, e.get(self.lang()).to_string()));
                 return Vec::new();
             }
         };
@@ -203,10 +203,10 @@ impl App {
 }
 
 /// Turn a request into a concrete change against the snapshot's Deployment.
-pub fn plan_change(request: &Request, snap: &Snapshot, now: Timestamp) -> Result<Change, String> {
+pub fn plan_change(request: &Request, snap: &Snapshot, now: Timestamp) -> Result<Change, Prose> {
     let (install, deployment) = match (snap.install.as_ref(), snap.deployment.as_ref()) {
         (Some(i), Some(d)) => (i, d),
-        _ => return Err("no metrics-server Deployment found to change".into()),
+        _ => return Err(t::NO_INSTALL.into()),
     };
     match request {
         Request::Fix(FixId::RolloutRestart) => Ok(Change::Restart(planner::plan_restart(
@@ -214,15 +214,15 @@ pub fn plan_change(request: &Request, snap: &Snapshot, now: Timestamp) -> Result
         ))),
         Request::Fix(FixId::ApproveKubeletCsrs) => planner::plan_approve_csrs(&snap.kubelet_csrs)
             .map(Change::ApproveCsrs)
-            .ok_or_else(|| "no pending kubelet-serving CSRs to approve".to_string()),
+            .ok_or_else(|| t::NO_PENDING_CSRS.into()),
         Request::Fix(fix) => planner::plan(*fix, install, deployment)
             .map(Change::Args)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.prose()),
         Request::Edit(args) => planner::plan_edit(install, deployment, args.clone())
             .map(Change::Args)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.prose()),
         Request::Undo(previous) => planner::plan_undo(previous, deployment)
             .map(Change::Args)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.prose()),
     }
 }
