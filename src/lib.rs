@@ -1,10 +1,9 @@
 //! mstui: a terminal troubleshooter for the Kubernetes metrics-server.
 //!
-//! Layout (see DESIGN §3):
-//! - [`cluster`] is the only code that talks to the API server.
-//! - [`snapshot`] is the plain data that [`cluster`] fetches and everything else reads.
-//! - [`install`], [`flags`], [`logs`], [`diagnose`] and [`fix`] are pure: data and `now` in, data out.
-//! - [`report`] formats the headless commands' output.
+//! Layers, bottom to top (CONTRIBUTING.md; `tests/layers.rs` keeps them): [`vocab`] → [`flags`],
+//! [`logs`], [`metrics`], [`nodes`] → [`install`], [`snapshot`] → [`diagnose`], [`fix`],
+//! [`rollout`], [`top`] → [`cluster`] (the only I/O) → [`report`], [`demo`] → [`tui`] → [`cli`].
+//! Everything below [`cluster`] is pure: data and `now` in, data out.
 
 pub mod cli;
 pub mod cluster;
