@@ -7,11 +7,11 @@
 //! replays metrics-server's startup validation (F12) so a plan can be checked before it is applied.
 
 //!
-//! - [`spec`]: the flags metrics-server (and klog) register, with kinds and binary defaults;
-//! - [`scan`]: argv read the way pflag reads it;
+//! - `spec`: the flags metrics-server (and klog) register, with kinds and binary defaults;
+//! - `scan`: argv read the way pflag reads it;
 //! - [`Flags`] (here): the effective values;
-//! - [`validate`]: metrics-server's startup checks and flags that do not do what they seem;
-//! - [`go`]: Go's bool, list and duration syntax.
+//! - `validate`: metrics-server's startup checks and flags that do not do what they seem;
+//! - `go`: Go's bool, list and duration syntax.
 
 mod go;
 mod scan;

@@ -13,10 +13,10 @@
 //!
 //! # Recipe: add a rule (F41)
 //!
-//! 1. Here: a variant at the end of [`RuleId`] (and in [`RuleId::ALL`]; `COUNT` goes up by one),
-//!    and its entry at the end of the table in `catalog.rs` — step, severity, [`CauseRank`],
-//!    title and explanation in both languages, the fixes it may offer. The tests of this module
-//!    fail until both agree and the Korean is there.
+//! 1. Here: a name at the end of the `rule_ids!` list in `rule.rs` (it becomes F41), and its
+//!    entry at the end of the table in `catalog.rs` — step, severity, [`CauseRank`], title and
+//!    explanation in both languages, the fixes it may offer. The table is sized by the list, so
+//!    the compiler asks for the entry; the tests of this module check its order and its Korean.
 //! 2. The evidence: a log signature in `logs/signatures.rs` (one table row naming the rule), or a
 //!    check in the `diagnose/rules/` file of the leg it belongs to (`Finding::from_catalog`).
 //! 3. Its tests: a positive and a negative case next to the code of step 2; `tests/readme.rs`

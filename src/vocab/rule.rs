@@ -4,15 +4,29 @@ use super::lang::{Lang, Text};
 use serde::Serialize;
 use std::fmt;
 
-/// A failure mode of the catalog (F01–F40), by name. The number is the stable ID that JSON,
-/// `analyze-logs` and the docs print (`"F15"`); code names the rule, never the number.
-///
-/// The variants are in ID order and numbered from 1: [`RuleId::ALL`] and the catalog table are
-/// checked against that order by tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum RuleId {
-    ApiServiceMissing = 1,
+/// Declares [`RuleId`] and [`RuleId::ALL`] from one list, so a rule cannot be in one and not
+/// the other; the catalog table is sized by [`RuleId::COUNT`], so the compiler asks for its entry.
+macro_rules! rule_ids {
+    ($first:ident, $($rest:ident),* $(,)?) => {
+        /// A failure mode of the catalog (F01–F40), by name. The number is the stable ID that
+        /// JSON, `analyze-logs` and the docs print (`"F15"`); code names the rule, never the
+        /// number. Numbered from 1 in declaration order: a new rule goes at the end.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u8)]
+        pub enum RuleId {
+            $first = 1,
+            $($rest),*
+        }
+
+        impl RuleId {
+            /// Every rule, in ID order.
+            pub const ALL: &'static [RuleId] = &[RuleId::$first, $(RuleId::$rest),*];
+        }
+    };
+}
+
+rule_ids! {
+    ApiServiceMissing,
     ApiServiceConflict,
     ServiceMissing,
     ServicePortMismatch,
@@ -56,54 +70,7 @@ pub enum RuleId {
 
 impl RuleId {
     /// How many rules the catalog has.
-    pub const COUNT: usize = 40;
-
-    /// Every rule, in ID order.
-    pub const ALL: [RuleId; RuleId::COUNT] = {
-        use RuleId::*;
-        [
-            ApiServiceMissing,
-            ApiServiceConflict,
-            ServiceMissing,
-            ServicePortMismatch,
-            NoEndpoints,
-            ApiserverCannotReachPod,
-            ApiserverRequestsRejected,
-            ServingCertUntrusted,
-            AggregationNotConfigured,
-            PodNotScheduled,
-            ImagePull,
-            StartupExit,
-            Killed,
-            NotReady,
-            KubeletCertUnknownAuthority,
-            KubeletCertWrongName,
-            KubeletCertExpired,
-            KubeletCsrPending,
-            KubeletUnreachable,
-            NodeNameUnresolved,
-            NoMatchingAddressType,
-            LegacyKubeletPort,
-            KubeletUnauthorized,
-            KubeletForbidden,
-            KubeletNoMetricsEndpoint,
-            KubeletBadAnswer,
-            ApiReadFailed,
-            NodesWithoutMetrics,
-            PodsWithoutMetrics,
-            NodesSkipped,
-            ClockSkew,
-            WarmingUp,
-            HpaCannotRead,
-            HpaTargetNoRequests,
-            HpaPodsWithoutMetrics,
-            HpaContainerWithoutMetrics,
-            HpaControllerForbidden,
-            MisleadingFlag,
-            PermissionMissing,
-            ManagedAddon,
-        ]
-    };
+    pub const COUNT: usize = RuleId::ALL.len();
 
     /// The stable number: 15 for F15.
     pub const fn number(self) -> u8 {
@@ -252,7 +219,7 @@ mod tests {
         for bad in ["F00", "F41", "15", "F", "Fx", ""] {
             assert!(bad.parse::<RuleId>().is_err(), "{bad}");
         }
-        for id in RuleId::ALL {
+        for &id in RuleId::ALL {
             assert_eq!(id.to_string().parse(), Ok(id));
         }
     }

@@ -5,8 +5,8 @@
 //! `metadata.resourceVersion`, so a concurrent edit makes the server answer 409 Conflict instead
 //! of being overwritten; a plan whose resulting flags would crash metrics-server is not appliable.
 //!
-//! One planner a file: [`args_fix`] (catalog fixes that edit flags), [`edit`] (the args editor and
-//! undo), [`restart`], [`approve`] (kubelet-serving CSRs); [`locate`] finds the container.
+//! One planner a file: `args_fix` (catalog fixes that edit flags), `edit` (the args editor and
+//! undo), `restart`, `approve` (kubelet-serving CSRs); `locate` finds the container.
 
 mod approve;
 mod args_fix;

@@ -1,8 +1,8 @@
 //! Drawing (pure): `render(&App, &mut Frame)` reads the state and draws; it never changes it.
 //! Only the visible window of the log buffer is touched, so frame time does not grow with it.
 //!
-//! One file a region: [`header`], [`steps`], [`logs`], [`footer`], and the overlays [`dialog`],
-//! [`editor`], [`help`]. Where each region sits is [`super::layout`], which `update` reads too.
+//! One file a region: `header`, `steps`, `logs`, `footer`, and the overlays `dialog`,
+//! `editor`, `help`. Where each region sits is [`super::layout`], which `update` reads too.
 
 mod dialog;
 mod editor;
