@@ -139,6 +139,12 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Search, K::Enter, NONE, "Enter", A::SubmitSearch, "search", "검색", true),
     bind!(Search, K::Esc, NONE, "Esc", A::Cancel, "cancel the search", "검색 취소", true),
     bind!(Help, K::Esc, NONE, "Esc", A::Cancel, "close help", "도움말 닫기", true),
+    bind!(Help, K::Up, NONE, "↑↓", A::Up, "scroll", "스크롤", true),
+    bind!(Help, K::Down, NONE, "↓", A::Down, "scroll", "스크롤", false),
+    bind!(Help, K::Char('k'), NONE, "k", A::Up, "scroll", "스크롤", false),
+    bind!(Help, K::Char('j'), NONE, "j", A::Down, "scroll", "스크롤", false),
+    bind!(Help, K::PageUp, NONE, "PgUp", A::PageUp, "page up", "한 쪽 위로", false),
+    bind!(Help, K::PageDown, NONE, "PgDn", A::PageDown, "page down", "한 쪽 아래로", false),
     bind!(Help, K::Char('?'), NONE, "?", A::Cancel, "close help", "도움말 닫기", false),
     bind!(Help, K::Char('q'), NONE, "q", A::Cancel, "close help", "도움말 닫기", false),
     bind!(Steps, K::Up, NONE, "↑↓", A::Up, "select a fix", "조치 선택", true),
@@ -201,20 +207,51 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
     })
 }
 
-/// Footer hints for the active contexts: `(key, what it does)`, de-duplicated by label.
+/// Footer hints for the active contexts: `(key, what it does)`, de-duplicated by label, in
+/// table order (innermost context first), which is also their priority when space is short.
 pub fn hints(contexts: &[Context], lang: Lang) -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<(&str, &str)> = Vec::new();
-    for ctx in contexts {
-        for b in BINDINGS
-            .iter()
-            .filter(|b| b.context == *ctx && b.in_footer && !b.label.is_empty())
-        {
-            if !out.iter().any(|(label, _)| *label == b.label) {
-                out.push((b.label, b.help.get(lang)));
-            }
-        }
-    }
-    out
+    footer_bindings(contexts)
+        .map(|b| (b.label, b.help.get(lang)))
+        .collect()
+}
+
+/// The bindings the footer may show for the active contexts, de-duplicated by label.
+pub fn footer_bindings(contexts: &[Context]) -> impl Iterator<Item = &'static Binding> + '_ {
+    let mut seen: Vec<&str> = Vec::new();
+    contexts
+        .iter()
+        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.context == *ctx))
+        .filter(|b| b.in_footer && !b.label.is_empty())
+        .filter(move |b| {
+            let new = !seen.contains(&b.label);
+            seen.push(b.label);
+            new
+        })
+}
+
+/// Hints the footer keeps whatever the width: how to get help and how to leave.
+pub fn always_shown(action: Action) -> bool {
+    matches!(action, Action::Help | Action::Quit)
+}
+
+/// The help screen's lines: each context's name, then its rows.
+pub fn help_lines(lang: Lang) -> Vec<HelpLine> {
+    Context::ALL
+        .into_iter()
+        .flat_map(|ctx| {
+            let rows = help_rows(ctx, lang)
+                .into_iter()
+                .map(|(keys, what)| HelpLine::Row(keys, what));
+            std::iter::once(HelpLine::Heading(ctx.name().get(lang))).chain(rows)
+        })
+        .collect()
+}
+
+/// One line of the help screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    Heading(&'static str),
+    Row(String, &'static str),
 }
 
 /// Every binding of a context for the help screen, one row per distinct description.

@@ -24,6 +24,18 @@ pub fn frame_split(area: Rect) -> [Rect; 3] {
     .areas(area)
 }
 
+/// The help overlay: the whole screen but a margin, so every size from 60×15 shows most of it.
+pub fn help_area(area: Rect) -> Rect {
+    area.inner(ratatui::layout::Margin::new(2, 1))
+}
+
+/// Rows of the help text visible at once, for a terminal of `size`.
+pub fn help_rows(size: (u16, u16)) -> u16 {
+    help_area(Rect::new(0, 0, size.0, size.1))
+        .height
+        .saturating_sub(2)
+}
+
 /// Inner height of the log pane for a terminal of `size` (what `update` scrolls by).
 pub fn log_pane_height(size: (u16, u16), step: Step) -> u16 {
     let [_, body, _] = frame_split(Rect::new(0, 0, size.0, size.1));

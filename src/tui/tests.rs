@@ -595,3 +595,92 @@ fn editor_keys_type_text_except_its_own_bindings() {
     )));
     assert!(app.editor.is_none() && app.dialog.is_some(), "{fx:?}");
 }
+
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content()
+        .chunks(width)
+        .map(|row| row.iter().map(|c| c.symbol()).collect())
+        .collect()
+}
+
+fn resized(mut app: App, width: u16, height: u16) -> App {
+    app.update(Msg::Resize { width, height });
+    app
+}
+
+#[test]
+fn the_footer_keeps_help_and_quit_at_every_size_and_marks_what_it_leaves_out() {
+    for (w, h) in [(60, 15), (80, 24), (200, 50)] {
+        for (name, app) in every_context() {
+            let app = resized(app, w, h);
+            let screen = rows(&screen(&app, w, h, false));
+            let footer = screen.last().expect("a last row");
+            // Modal states (dialog, editor, search, help) offer their own way out instead.
+            if name == "steps" || name == "logs" {
+                assert!(
+                    footer.contains("? help") && footer.contains("q quit"),
+                    "{name} at {w}x{h}: {footer:?}"
+                );
+            }
+            let contexts = app.contexts();
+            let fits = super::keymap::footer_bindings(&contexts)
+                .filter(|b| app.action_applies(b.action))
+                .all(|b| footer.contains(&format!("{} {}", b.label, b.help.en)));
+            assert!(
+                fits || footer.contains('…'),
+                "{name} at {w}x{h}: hints left out without a mark: {footer:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn step_one_offers_no_fix_keys_when_it_has_no_fixes() {
+    let app = x509_app();
+    assert!(app.fix_items().is_empty(), "step 1 of x509 has no fixes");
+    let footer = rows(&screen(&app, 200, 50, false)).pop().expect("footer");
+    assert!(!footer.contains("select a fix"), "{footer}");
+    assert!(!footer.contains("preview the selected fix"), "{footer}");
+}
+
+#[test]
+fn read_only_shows_a_badge_and_says_why_apply_is_disabled() {
+    let mut app = app_with(
+        sample::x509(),
+        Options {
+            lang: Lang::En,
+            read_only: true,
+        },
+    );
+    app.update(key('2'));
+    app.update(code(KeyCode::Enter));
+    let screen = rows(&screen(&app, 100, 30, false));
+    assert!(screen[0].contains("[read-only]"), "{}", screen[0]);
+    let footer = screen.last().expect("footer");
+    assert!(footer.contains("apply disabled: read-only"), "{footer}");
+    assert!(!footer.contains("y confirm"), "{footer}");
+}
+
+#[test]
+fn help_scrolls_to_its_last_line_at_60x15() {
+    let mut app = resized(x509_app(), 60, 15);
+    app.update(key('?'));
+    let first = rows(&screen(&app, 60, 15, false));
+    assert!(first.iter().any(|r| r.contains("Everywhere")));
+    let total = super::keymap::help_lines(Lang::En).len();
+    for _ in 0..total {
+        app.update(code(KeyCode::Down));
+    }
+    let end = rows(&screen(&app, 60, 15, false));
+    assert!(
+        end.iter().any(|r| r.contains("close help")),
+        "the last context is reachable: {end:#?}"
+    );
+    assert!(
+        end.iter().any(|r| r.contains(&format!("/{total}"))),
+        "the position is shown: {end:#?}"
+    );
+}

@@ -32,6 +32,9 @@ pub const NEEDS_DRY_RUN: Text = Text::new(
     "서버 측 dry-run이 통과해야 확인할 수 있습니다",
 );
 pub const APPLIED: Text = Text::new("Applied:", "적용됨:");
+pub const APPLY_DISABLED_READ_ONLY: Text =
+    Text::new("apply disabled: read-only", "적용할 수 없음: 읽기 전용");
+pub const READ_ONLY_BADGE: Text = Text::new("read-only", "읽기 전용");
 pub const MORE: Text = Text::new("more below", "아래에 더 있음");
 pub const NO_PENDING_CSRS: Text = Text::new(
     "No pending kubelet-serving CSRs to approve",

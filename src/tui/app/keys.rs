@@ -29,6 +29,43 @@ impl App {
         vec![pane, Context::Global]
     }
 
+    fn scroll_help(&mut self, action: Action) {
+        let rows = crate::tui::layout::help_rows(self.size);
+        let lines = keymap::help_lines(self.lang()).len();
+        let last = u16::try_from(lines)
+            .unwrap_or(u16::MAX)
+            .saturating_sub(rows);
+        let page = rows.max(1);
+        self.help_scroll = match action {
+            Action::Up => self.help_scroll.saturating_sub(1),
+            Action::Down => self.help_scroll.saturating_add(1),
+            Action::PageUp => self.help_scroll.saturating_sub(page),
+            _ => self.help_scroll.saturating_add(page),
+        }
+        .min(last);
+    }
+
+    /// Whether pressing a key bound to `action` does something now: the footer offers only
+    /// those (a hint that does nothing would lie).
+    pub fn action_applies(&self, action: Action) -> bool {
+        let have_install = self
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.install.is_some() && s.deployment.is_some());
+        match action {
+            Action::Confirm => self.dialog.as_ref().is_some_and(|d| {
+                d.blocked.is_none() && !d.applying && matches!(d.dry_run, DryRun::Passed { .. })
+            }),
+            Action::Up | Action::Down | Action::OpenFix if self.focus == Focus::Steps => {
+                self.dialog.is_some() || self.help || !self.fix_items().is_empty()
+            }
+            Action::Restart | Action::EditArgs => have_install,
+            Action::Undo => !self.history.is_empty(),
+            Action::NextMatch | Action::PrevMatch => self.logs.search().is_some(),
+            _ => true,
+        }
+    }
+
     /// A key goes to the table first; in a prompt (editor, search) the keys it does not bind
     /// are typed.
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -73,7 +110,13 @@ impl App {
                 self.should_quit = true;
                 return vec![Effect::Quit];
             }
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown if self.help => {
+                self.scroll_help(action)
+            }
             Action::Cancel if self.help => self.help = false,
             Action::Cancel if self.dialog.is_some() => self.dialog = None,
             Action::Cancel if self.editor.is_some() => self.editor = None,

@@ -153,6 +153,8 @@ pub struct App {
     /// The search being typed after `/`.
     pub search_input: Option<String>,
     pub help: bool,
+    /// First line of the help text shown.
+    pub help_scroll: u16,
     pub status: Option<(Severity, String)>,
     pub history: Vec<Applied>,
     pub verify: Option<Verify>,
@@ -187,6 +189,7 @@ impl App {
             editor: None,
             search_input: None,
             help: false,
+            help_scroll: 0,
             status: None,
             history: Vec::new(),
             verify: None,
@@ -198,6 +201,10 @@ impl App {
         };
         let fx = app.refresh();
         (app, fx)
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.opts.read_only
     }
 
     pub fn lang(&self) -> Lang {

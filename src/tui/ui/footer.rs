@@ -2,17 +2,19 @@
 
 use super::*;
 use crate::tui::app::App;
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Action};
 use crate::tui::text as t;
 use crate::tui::theme::Theme;
+use crate::vocab::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub(super) fn draw_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
-    let [status, hints] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
+    let [status, hints_area] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
     if let Some(input) = &app.search_input {
         let line = Line::from(vec![
             Span::styled(format!(" {}: /", t::SEARCH.get(l)), theme.accent()),
@@ -27,11 +29,69 @@ pub(super) fn draw_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme
         );
         frame.render_widget(Paragraph::new(line), status);
     }
+    let hints = footer_hints(app, l);
+    let line = fit_hints(&hints, usize::from(hints_area.width), theme);
+    frame.render_widget(Paragraph::new(line), hints_area);
+}
+
+/// The hints that apply now, `(key, what)`; where `y` would apply but cannot (read-only or no
+/// permission), the reason takes its place.
+fn footer_hints(app: &App, l: Lang) -> Vec<(String, String, bool)> {
     let contexts = app.contexts();
-    let mut spans = Vec::new();
-    for (key, what) in keymap::hints(&contexts, l) {
-        spans.push(Span::styled(format!(" {key}"), theme.accent()));
-        spans.push(Span::styled(format!(" {what} "), theme.muted()));
+    let mut out = Vec::new();
+    for b in keymap::footer_bindings(&contexts) {
+        if b.action == Action::Confirm
+            && let Some(reason) = app.dialog.as_ref().and_then(|d| d.blocked.as_ref())
+        {
+            let reason = if app.read_only() {
+                t::APPLY_DISABLED_READ_ONLY.get(l).to_string()
+            } else {
+                reason.clone()
+            };
+            out.push((String::new(), reason, false));
+            continue;
+        }
+        if app.action_applies(b.action) {
+            out.push((
+                b.label.to_string(),
+                b.help.get(l).to_string(),
+                keymap::always_shown(b.action),
+            ));
+        }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), hints);
+    out
+}
+
+/// As many hints as fit, in priority order, always keeping the ones marked to stay (help, quit)
+/// at the end; `…` marks hints left out.
+fn fit_hints(hints: &[(String, String, bool)], width: usize, theme: Theme) -> Line<'static> {
+    let cost = |(key, what, _): &(String, String, bool)| {
+        let key_w = if key.is_empty() { 0 } else { key.width() + 1 };
+        key_w + what.width() + 2
+    };
+    let (kept, optional): (Vec<_>, Vec<_>) = hints.iter().partition(|h| h.2);
+    let mut budget = width.saturating_sub(kept.iter().copied().map(cost).sum::<usize>() + 2);
+    let mut shown = Vec::new();
+    let mut cut = false;
+    for h in optional {
+        if !cut && cost(h) <= budget {
+            budget -= cost(h);
+            shown.push(h);
+        } else {
+            cut = true;
+        }
+    }
+    let hint = |(key, what, _): &(String, String, bool)| {
+        let key = (!key.is_empty()).then(|| Span::styled(format!(" {key}"), theme.accent()));
+        key.into_iter()
+            .chain([Span::styled(format!(" {what} "), theme.muted())])
+    };
+    let mark = cut.then(|| Span::styled(" …", theme.muted()));
+    let spans: Vec<Span> = shown
+        .into_iter()
+        .flat_map(hint)
+        .chain(mark)
+        .chain(kept.into_iter().flat_map(hint))
+        .collect();
+    Line::from(spans)
 }

@@ -14,11 +14,17 @@ pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme
     let l = lang(app);
     let [title, install, verdict, bar] = Layout::vertical([Constraint::Length(1); 4]).areas(area);
     let snap = app.snapshot.as_ref();
-    let mut spans = vec![
-        Span::styled(" mstui ", theme.accent()),
+    let mut spans = vec![Span::styled(" mstui ", theme.accent())];
+    if app.read_only() {
+        spans.push(Span::styled(
+            format!("[{}] ", t::READ_ONLY_BADGE.get(l)),
+            theme.warning(),
+        ));
+    }
+    spans.extend([
         Span::raw(format!("{} ", app.cluster.context)),
         Span::styled(format!("{} ", app.cluster.server), theme.muted()),
-    ];
+    ]);
     if let Some(v) = &app.cluster.server_version {
         spans.push(Span::styled(format!("{v} "), theme.muted()));
     }
