@@ -282,9 +282,10 @@ impl LogBuffer {
     }
 
     /// The buffer as plain text for saving: `pod | [timestamp ]line`, sanitised.
+    /// The lines as shown (the filter applies, as on screen), as text for a file.
     pub fn export(&self) -> String {
         let mut out = String::new();
-        for l in &self.lines {
+        for l in self.shown_lines() {
             out.push_str(&l.pod);
             out.push_str(if l.previous { " (previous) | " } else { " | " });
             if let Some(ts) = &l.timestamp {

@@ -69,6 +69,8 @@ impl Runner {
             }
             Effect::SaveLogs { path, text } => {
                 tokio::spawn(async move {
+                    // The message names the file in full, wherever mstui was started.
+                    let path = std::path::absolute(&path).unwrap_or(path);
                     let result = tokio::fs::write(&path, text)
                         .await
                         .map(|()| path.clone())

@@ -684,3 +684,27 @@ fn help_scrolls_to_its_last_line_at_60x15() {
         "the position is shown: {end:#?}"
     );
 }
+
+#[test]
+fn status_messages_expire() {
+    let mut app = x509_app();
+    app.update(key('u'));
+    assert!(app.status.is_some(), "nothing to undo is said");
+    app.update(Msg::Tick(
+        sample::now() + jiff::SignedDuration::from_secs(3),
+    ));
+    assert!(app.status.is_some(), "still there after 3 s");
+    app.update(Msg::Tick(
+        sample::now() + jiff::SignedDuration::from_secs(11),
+    ));
+    assert!(app.status.is_none(), "gone after 10 s");
+}
+
+#[test]
+fn step_four_of_a_healthy_cluster_says_no_restart_is_needed() {
+    let mut app = app_with(sample::healthy(), Options::default());
+    app.update(key('4'));
+    let screen = rows(&screen(&app, 100, 30, false)).join("\n");
+    assert!(screen.contains("nothing needs a restart"), "{screen}");
+    assert!(!screen.contains("No restart yet"), "{screen}");
+}

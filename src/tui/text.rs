@@ -2,7 +2,11 @@
 
 use crate::vocab::Text;
 
-pub const SAVED: Text = Text::new("Logs saved to", "로그를 저장했습니다:");
+pub const SAVED: Text = Text::new("All log lines saved to", "로그 전체를 저장했습니다:");
+pub const SAVED_FILTERED: Text = Text::new(
+    "The filtered log lines (as shown) saved to",
+    "필터된 로그(화면에 보이는 줄)를 저장했습니다:",
+);
 pub const NO_MATCH: Text = Text::new("No match", "일치하는 줄이 없습니다");
 pub const NOTHING_TO_UNDO: Text = Text::new(
     "Nothing to undo: mstui has not changed anything yet",
@@ -61,6 +65,7 @@ pub const LOGS_TITLE: Text = Text::new("Logs", "로그");
 pub const FOLLOWING: Text = Text::new("following", "실시간");
 pub const PAUSED: Text = Text::new("paused", "일시 정지");
 pub const DROPPED: Text = Text::new("dropped", "줄 버림");
+pub const POD: Text = Text::new("pod", "파드");
 pub const PODS: Text = Text::new("pods", "파드");
 pub const PREVIOUS: Text = Text::new("previous container", "이전 컨테이너");
 pub const FILTERED: Text = Text::new("filtered", "필터");
@@ -116,6 +121,10 @@ pub const TIMED_OUT: Text = Text::new(
 );
 pub const HPAS: Text = Text::new("HPAs", "HPA");
 pub const MISSING: Text = Text::new("missing", "없음");
+pub const ALREADY_HEALTHY: Text = Text::new(
+    "Node metrics are served: nothing needs a restart.",
+    "노드 메트릭이 제공되고 있습니다: 재시작할 필요가 없습니다.",
+);
 pub const NOT_STARTED: Text = Text::new(
     "No restart yet. Select “Rollout restart” and press Enter, or press r.",
     "아직 재시작하지 않았습니다. “롤아웃 재시작”을 골라 Enter를 누르거나 r을 누르세요.",

@@ -33,16 +33,16 @@ impl App {
     /// Plan a change and open the dialog; the dry-run starts at once unless the change is blocked.
     pub(super) fn open(&mut self, request: Request) -> Vec<Effect> {
         let Some(snap) = self.snapshot.as_ref() else {
-            self.status = Some((
+            self.say(
                 Severity::Info,
                 t::STILL_LOADING.get(self.lang()).to_string(),
-            ));
+            );
             return Vec::new();
         };
         let change = match plan_change(&request, snap, self.now) {
             Ok(c) => c,
             Err(e) => {
-                self.status = Some((Severity::Warning, e.get(self.lang()).to_string()));
+                self.say(Severity::Warning, e.get(self.lang()).to_string());
                 return Vec::new();
             }
         };
@@ -123,7 +123,7 @@ impl App {
     /// The Deployment changed under us: fetch it again; the snapshot re-plans the open dialog so
     /// the user sees the new diff. Any fetch in flight is superseded.
     pub(super) fn replan(&mut self) -> Vec<Effect> {
-        self.status = Some((Severity::Warning, t::CONFLICT.get(self.lang()).to_string()));
+        self.say(Severity::Warning, t::CONFLICT.get(self.lang()).to_string());
         self.loading = false;
         self.refresh()
     }
@@ -144,7 +144,7 @@ impl App {
             None
         };
         if let Some(reason) = refusal {
-            self.status = Some((Severity::Warning, reason));
+            self.say(Severity::Warning, reason);
             return Vec::new();
         }
         d.applying = true;
@@ -167,7 +167,7 @@ impl App {
             Err(e) => {
                 d.applying = false;
                 d.dry_run = DryRun::Failed(e.to_string());
-                self.status = Some((Severity::Error, e.to_string()));
+                self.say(Severity::Error, e.to_string());
                 Vec::new()
             }
             Ok(()) => {
@@ -176,10 +176,10 @@ impl App {
                 };
                 let lang = self.lang();
                 let sentence = d.change.sentence().get(lang);
-                self.status = Some((
+                self.say(
                     Severity::Info,
                     format!("{} {sentence}", t::APPLIED.get(lang)),
-                ));
+                );
                 match (&d.request, &d.change) {
                     (Request::Undo(_), _) => {
                         self.history.pop();

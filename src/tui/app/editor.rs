@@ -13,12 +13,12 @@ impl App {
     pub(super) fn open_editor(&mut self) {
         let lang = self.lang();
         let Some(snap) = self.snapshot.as_ref() else {
-            self.status = Some((Severity::Info, t::STILL_LOADING.get(lang).to_string()));
+            self.say(Severity::Info, t::STILL_LOADING.get(lang).to_string());
             return;
         };
         let (Some(install), Some(deployment)) = (snap.install.as_ref(), snap.deployment.as_ref())
         else {
-            self.status = Some((Severity::Warning, t::NO_INSTALL.get(lang).to_string()));
+            self.say(Severity::Warning, t::NO_INSTALL.get(lang).to_string());
             return;
         };
         match planner::editable_flags(install, deployment) {
@@ -30,7 +30,7 @@ impl App {
                 validate_editor(&mut editor, install.version);
                 self.editor = Some(editor);
             }
-            Err(e) => self.status = Some((Severity::Warning, e.to_string())),
+            Err(e) => self.say(Severity::Warning, e.to_string()),
         }
     }
 

@@ -99,7 +99,7 @@ impl App {
         self.logs.set_search(query);
         let height = self.log_height();
         if !self.logs.jump(true, height) && self.logs.search().is_some() {
-            self.status = Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
+            self.say(Severity::Info, t::NO_MATCH.get(self.lang()).to_string());
         }
     }
 
@@ -166,7 +166,7 @@ impl App {
             Action::Search => self.search_input = Some(String::new()),
             Action::NextMatch | Action::PrevMatch => {
                 if !self.logs.jump(action == Action::NextMatch, height) {
-                    self.status = Some((Severity::Info, t::NO_MATCH.get(self.lang()).to_string()));
+                    self.say(Severity::Info, t::NO_MATCH.get(self.lang()).to_string());
                 }
             }
             Action::Filter => self.logs.filter = !self.logs.filter,
@@ -186,12 +186,10 @@ impl App {
             Action::Restart => return self.open(Request::Fix(FixId::RolloutRestart)),
             Action::Undo => match self.history.last() {
                 Some(last) => return self.open(Request::Undo(Box::new(last.plan.clone()))),
-                None => {
-                    self.status = Some((
-                        Severity::Info,
-                        t::NOTHING_TO_UNDO.get(self.lang()).to_string(),
-                    ))
-                }
+                None => self.say(
+                    Severity::Info,
+                    t::NOTHING_TO_UNDO.get(self.lang()).to_string(),
+                ),
             },
             Action::EditArgs => self.open_editor(),
         }

@@ -30,6 +30,8 @@ pub use verify::metrics_back;
 /// How often the diagnosis refreshes by itself, and how often while verifying a change.
 const AUTO_REFRESH: Duration = Duration::from_secs(20);
 const VERIFY_POLL: Duration = Duration::from_secs(2);
+/// How long a status message stays.
+const STATUS_FOR: Duration = Duration::from_secs(10);
 /// Give up waiting for metrics after this long (the step pane then says so).
 const VERIFY_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -156,6 +158,8 @@ pub struct App {
     /// First line of the help text shown.
     pub help_scroll: u16,
     pub status: Option<(Severity, String)>,
+    /// When the status was set.
+    status_at: Timestamp,
     pub history: Vec<Applied>,
     pub verify: Option<Verify>,
     next_id: u64,
@@ -191,6 +195,7 @@ impl App {
             help: false,
             help_scroll: 0,
             status: None,
+            status_at: now,
             history: Vec::new(),
             verify: None,
             next_id: 0,
@@ -232,13 +237,20 @@ impl App {
             Msg::DryRun { id, result } => self.on_dry_run(id, result),
             Msg::Applied { id, result } => self.on_applied(id, result),
             Msg::Saved(result) => {
-                self.status = Some(match result {
-                    Ok(path) => (
-                        Severity::Info,
-                        format!("{} {}", t::SAVED.get(self.lang()), path.display()),
-                    ),
-                    Err(e) => (Severity::Error, e),
-                });
+                match result {
+                    Ok(path) => {
+                        let what = if self.logs.filter {
+                            t::SAVED_FILTERED
+                        } else {
+                            t::SAVED
+                        };
+                        self.say(
+                            Severity::Info,
+                            format!("{} {}", what.get(self.lang()), path.display()),
+                        )
+                    }
+                    Err(e) => self.say(Severity::Error, e),
+                }
                 Vec::new()
             }
         }
@@ -258,8 +270,17 @@ impl App {
         }]
     }
 
+    /// Show a status message; it expires after [`STATUS_FOR`] so it never goes stale.
+    pub(super) fn say(&mut self, severity: Severity, text: String) {
+        self.status = Some((severity, text));
+        self.status_at = self.now;
+    }
+
     fn on_tick(&mut self, now: Timestamp) -> Vec<Effect> {
         self.now = now;
+        if self.status.is_some() && now.duration_since(self.status_at).unsigned_abs() > STATUS_FOR {
+            self.status = None;
+        }
         self.frame = self.frame.wrapping_add(1);
         let since_fetch = self
             .last_fetch
@@ -339,7 +360,7 @@ impl App {
                 );
                 self.following_pods.remove(&pod);
             }
-            LogEvent::Error(e) => self.status = Some((Severity::Warning, e)),
+            LogEvent::Error(e) => self.say(Severity::Warning, e),
         }
     }
 

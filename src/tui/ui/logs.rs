@@ -14,11 +14,12 @@ use ratatui::widgets::Paragraph;
 pub(super) fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
     let b = &app.logs;
+    let pods = app.following_pods.len();
+    let pods_word = if pods == 1 { t::POD } else { t::PODS };
     let mut title = format!(
-        " {} · {} {} · {} ",
+        " {} · {pods} {} · {} ",
         t::LOGS_TITLE.get(l),
-        app.following_pods.len(),
-        t::PODS.get(l),
+        pods_word.get(l),
         if b.follow {
             t::FOLLOWING.get(l)
         } else {

@@ -135,6 +135,10 @@ pub(super) fn verify_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
         return out;
     };
     match &app.verify {
+        None if crate::tui::app::metrics_back(snap) => out.push(Line::styled(
+            format!("✔ {}", t::ALREADY_HEALTHY.get(l)),
+            theme.ok(),
+        )),
         None => out.push(Line::styled(t::NOT_STARTED.get(l), theme.muted())),
         Some(v) => {
             let (text, style) = match &v.phase {
