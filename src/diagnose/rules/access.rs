@@ -7,10 +7,11 @@
 //! healthy (the missing data could only add detail) and Warning otherwise (the cause may be in
 //! the data we could not read).
 
+use super::scrape::pending_csrs;
 use crate::diagnose::context::{Ctx, pod_is_ready};
 use crate::diagnose::finding::Finding;
 use crate::snapshot::CallFailure;
-use crate::vocab::{Prose, RuleId, Severity, Step};
+use crate::vocab::{FixId, Prose, RuleId, Severity, Step};
 
 /// Calls whose failure hides a check: `(verb, resource, step, what could not be checked)`.
 const CALLS: &[(&str, &str, Step, &str)] = &[
@@ -93,6 +94,10 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if failures.is_empty() {
             continue;
         }
+        if let Some(f) = kubelet_without_certificate(ctx, &failures) {
+            out.push(f);
+            continue;
+        }
         // The cluster code retries Deployments in one namespace; when that found the install,
         // only the search for competing installs in other namespaces is missing.
         let (severity, what) = if *resource == "deployments" && ctx.snap.install.is_some() {
@@ -114,6 +119,34 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         out.push(f);
     }
     out.extend(metrics_api(ctx, severity));
+}
+
+/// A log read the kubelet answers with `remote error: tls: internal error` is not a permission
+/// problem: the kubelet has no serving certificate yet (its CSR is not approved), F18.
+fn kubelet_without_certificate(ctx: &Ctx, failures: &[&CallFailure]) -> Option<Finding> {
+    let no_certificate = failures
+        .iter()
+        .all(|f| crate::logs::classify(&f.message).rule == Some(RuleId::KubeletCsrPending));
+    if !no_certificate {
+        return None;
+    }
+    let mut f = Finding::from_catalog(RuleId::KubeletCsrPending).with_evidence(
+        "mstui cannot read the metrics-server log: the kubelet answered with a TLS error \
+         because it has no serving certificate",
+    );
+    for failure in failures {
+        f = f.with_evidence(failure.describe());
+    }
+    let pending = pending_csrs(ctx);
+    let fixes: &[FixId] = if pending.is_empty() {
+        &[]
+    } else {
+        &[FixId::ApproveKubeletCsrs]
+    };
+    for (name, node) in &pending {
+        f = f.with_evidence(format!("CSR {name} for node {node} is pending"));
+    }
+    Some(f.with_fixes(fixes))
 }
 
 fn title(verb: &str, resource: &str, failures: &[&CallFailure]) -> Prose {

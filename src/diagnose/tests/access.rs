@@ -1,7 +1,7 @@
 //! Failed or forbidden calls: never a claim of health over data that was not read (F39).
 
 use super::*;
-use crate::vocab::Step;
+use crate::vocab::{RuleId, Step};
 
 #[test]
 fn unreadable_logs_are_a_step_1_warning_when_something_is_wrong() {
@@ -56,4 +56,25 @@ fn deployments_listed_in_one_namespace_only_is_info() {
     let f = get(&run(&snap), 39).clone();
     assert_eq!(f.severity, Severity::Info);
     assert_says(&f, "other namespaces for competing installs (F02)");
+}
+
+/// A kubelet without a serving certificate cannot serve `kubectl logs` either: that is the
+/// unapproved CSR (F18) speaking, not a permission mstui lacks (F39).
+#[test]
+fn a_log_read_refused_by_the_kubelets_tls_is_the_pending_csr_not_a_permission() {
+    let mut snap = sample::x509_pending_csrs();
+    snap.logs.clear();
+    let mut failure = sample::forbidden("get", "pods/log", Some("kube-system"));
+    failure.code = Some(500);
+    failure.message = "Get \"https://10.0.1.11:10250/containerLogs/kube-system/metrics-server-6d94bc8694-x7k2p/metrics-server\": remote error: tls: internal error".into();
+    snap.failures.push(failure);
+    let findings = run(&snap);
+    assert!(
+        !findings.iter().any(|f| f.id == RuleId::PermissionMissing),
+        "{:?}",
+        ids(&findings)
+    );
+    let f18 = get(&findings, 18);
+    assert!(f18.offers(FixId::ApproveKubeletCsrs), "{:?}", f18.fixes);
+    assert_says(f18, "mstui cannot read the metrics-server log");
 }
