@@ -24,9 +24,10 @@ pub struct GlobalArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, merged, or ~/.kube/config)
     #[arg(long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
-    /// The kubeconfig context to use (default: the current context)
+    /// The kubeconfig context to use (default: the current context). `check` takes it more than
+    /// once, and glob patterns (`'prod-*'`), to check several clusters
     #[arg(long, global = true, value_name = "NAME")]
-    pub context: Option<String>,
+    pub context: Vec<String>,
     /// Namespace to look for metrics-server in first (default: follow the APIService, then kube-system)
     #[arg(short = 'n', long = "namespace", global = true, value_name = "NS")]
     pub namespace: Option<String>,
@@ -61,6 +62,16 @@ pub enum Command {
         /// Output format
         #[arg(short = 'o', long = "output", value_enum, default_value_t = CheckFormat::Text)]
         output: CheckFormat,
+        #[command(flatten)]
+        fleet: FleetArgs,
+        /// Also write a redacted incident bundle (findings, objects, logs, events, top nodes,
+        /// SUMMARY.md) into DIR (created if missing; must be empty if it exists)
+        #[arg(long, value_name = "DIR")]
+        bundle: Option<PathBuf>,
+        /// Log lines per metrics-server container in the bundle (the last N; at most 500)
+        #[arg(long, value_name = "N", default_value_t = 200, requires = "bundle",
+              value_parser = clap::value_parser!(u16).range(1..=500))]
+        bundle_log_lines: u16,
     },
     /// Classify metrics-server log lines saved from a ticket (FILE, or - / nothing for stdin)
     AnalyzeLogs {
@@ -77,6 +88,53 @@ pub enum Command {
     },
     /// Print the man page (roff)
     Man,
+}
+
+/// The fleet check: several contexts, one row each.
+#[derive(Debug, Clone, Args)]
+pub struct FleetArgs {
+    /// Check every context of the kubeconfig, one row per cluster
+    #[arg(long)]
+    pub all_contexts: bool,
+    /// Clusters checked at the same time (fleet check)
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Time one cluster may take, connect to last answer (fleet check): 10s, 1500ms, 1m
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+/// `10s`, `1500ms`, `1m`, or a bare number of seconds; between 100ms and 10m.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    use std::time::Duration;
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration; write e.g. 10s, 1500ms or 1m"))?;
+    let d = match unit {
+        "" | "s" => Duration::from_secs(n),
+        "ms" => Duration::from_millis(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => return Err(format!("unknown unit `{unit}` in `{s}`; use ms, s or m")),
+    };
+    if d < Duration::from_millis(100) || d > Duration::from_secs(600) {
+        return Err(format!("`{s}` is out of range (100ms to 10m)"));
+    }
+    Ok(d)
+}
+
+/// A duration as the flag spells it: `10s`, `1.5s`, `250ms`.
+pub fn show_duration(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{}ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -136,7 +194,8 @@ mod tests {
         assert!(matches!(
             cli.command,
             Some(Command::Check {
-                output: CheckFormat::Json
+                output: CheckFormat::Json,
+                ..
             })
         ));
         let cli = parse(&["mstui", "check", "--demo"]).expect("parses");
@@ -161,7 +220,65 @@ mod tests {
         ])
         .expect("parses");
         assert_eq!(cli.global.namespace.as_deref(), Some("monitoring"));
-        assert_eq!(cli.global.context.as_deref(), Some("prod"));
+        assert_eq!(cli.global.context, vec!["prod".to_string()]);
         assert!(cli.global.read_only);
+    }
+
+    #[test]
+    fn fleet_flags() {
+        let cli = parse(&[
+            "mstui",
+            "check",
+            "--context",
+            "prod-*",
+            "--context",
+            "staging",
+            "--concurrency",
+            "3",
+            "--timeout",
+            "1500ms",
+        ])
+        .expect("parses");
+        assert_eq!(cli.global.context, vec!["prod-*", "staging"]);
+        let Some(Command::Check { fleet, .. }) = cli.command else {
+            panic!("check expected")
+        };
+        assert_eq!(fleet.concurrency, 3);
+        assert_eq!(fleet.timeout, std::time::Duration::from_millis(1500));
+        let Some(Command::Check { fleet, bundle, .. }) =
+            parse(&["mstui", "check", "--all-contexts"])
+                .expect("parses")
+                .command
+        else {
+            panic!("check expected")
+        };
+        assert!(fleet.all_contexts);
+        assert_eq!(fleet.concurrency, 8, "documented default");
+        assert_eq!(
+            fleet.timeout,
+            std::time::Duration::from_secs(10),
+            "documented default"
+        );
+        assert!(bundle.is_none());
+        assert!(parse(&["mstui", "check", "--concurrency", "0"]).is_err());
+        assert!(
+            parse(&["mstui", "check", "--bundle-log-lines", "5"]).is_err(),
+            "needs --bundle"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["", "s", "10h", "-1s", "1.5s", "0s", "11m"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} must be refused");
+        }
+        assert_eq!(show_duration(Duration::from_secs(10)), "10s");
+        assert_eq!(show_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(show_duration(Duration::from_millis(1500)), "1.5s");
     }
 }

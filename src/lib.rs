@@ -2,15 +2,18 @@
 //!
 //! Layers, bottom to top (CONTRIBUTING.md; `tests/layers.rs` keeps them): [`vocab`] → [`flags`],
 //! [`logs`], [`metrics`], [`nodes`] → [`install`], [`snapshot`] → [`diagnose`], [`fix`],
-//! [`rollout`], [`top`] → [`cluster`] (the only I/O) → [`report`], [`demo`] → [`tui`] → [`cli`].
+//! [`rollout`], [`top`] → [`cluster`] (the only I/O) → [`report`], [`demo`], [`fleet`],
+//! [`bundle`] → [`tui`] → [`cli`].
 //! Everything below [`cluster`] is pure: data and `now` in, data out.
 
+pub mod bundle;
 pub mod cli;
 pub mod cluster;
 pub mod demo;
 pub mod diagnose;
 pub mod fix;
 pub mod flags;
+pub mod fleet;
 pub mod install;
 pub mod logs;
 pub mod metrics;

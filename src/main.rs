@@ -1,7 +1,7 @@
 //! The thin binary: parse the command line, run one command, map the outcome to an exit code.
 
 use clap::{CommandFactory, Parser};
-use mstui::cli::{CheckFormat, Cli, Command, GlobalArgs, exit};
+use mstui::cli::{CheckFormat, Cli, Command, FleetArgs, GlobalArgs, exit};
 use mstui::cluster::{self, Target};
 use mstui::{diagnose, report};
 use std::io::{IsTerminal, Read, Write};
@@ -10,7 +10,26 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse_from(mstui::cli::normalize_args(std::env::args_os()));
     let code = match cli.command {
-        Some(Command::Check { output }) => runtime().block_on(check(&cli.global, output)),
+        Some(Command::Check {
+            output,
+            fleet,
+            bundle,
+            bundle_log_lines,
+        }) => {
+            if mstui::fleet::wanted(fleet.all_contexts, &cli.global.context) {
+                if bundle.is_some() {
+                    eprintln!(
+                        "mstui: --bundle writes one cluster's evidence; pick one --context for it"
+                    );
+                    exit::USAGE
+                } else {
+                    runtime().block_on(fleet_check(&cli.global, output, &fleet))
+                }
+            } else {
+                let bundle = bundle.map(|dir| (dir, usize::from(bundle_log_lines)));
+                runtime().block_on(check(&cli.global, output, bundle))
+            }
+        }
         Some(Command::AnalyzeLogs { file, output }) => {
             analyze_logs(file, output, lang(&cli.global))
         }
@@ -74,15 +93,87 @@ async fn connection(global: &GlobalArgs) -> Result<cluster::Connection, i32> {
     })
 }
 
+/// The one cluster of the TUI and the single-cluster check. Several `--context` values (or a
+/// pattern) are the fleet check's, refused before we get here.
 fn target(global: &GlobalArgs) -> Target {
     Target {
         kubeconfig: global.kubeconfig.clone(),
-        context: global.context.clone(),
+        context: global.context.first().cloned(),
         namespace: global.namespace.clone(),
     }
 }
 
-async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
+/// `check --all-contexts` / `--context` repeated or a pattern: one row per cluster.
+async fn fleet_check(global: &GlobalArgs, output: CheckFormat, args: &FleetArgs) -> i32 {
+    if global.demo.is_some() {
+        eprintln!("mstui: the demo is one cluster; drop --all-contexts / the context pattern");
+        return exit::USAGE;
+    }
+    let (kubeconfig, source) = match cluster::connect::load_kubeconfig(&target(global)) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("mstui: {e}");
+            return exit::UNREACHABLE;
+        }
+    };
+    let available: Vec<String> = kubeconfig.contexts.iter().map(|c| c.name.clone()).collect();
+    let contexts =
+        match mstui::fleet::select_contexts(&available, &global.context, args.all_contexts) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("mstui: {e}");
+                return exit::USAGE;
+            }
+        };
+    let limits = cluster::fleet::Limits {
+        concurrency: usize::from(args.concurrency),
+        timeout: args.timeout,
+    };
+    let probes = cluster::fleet::probe_all(
+        &kubeconfig,
+        &source,
+        &contexts,
+        global.namespace.clone(),
+        limits,
+    )
+    .await;
+    let now = jiff::Timestamp::now();
+    let rows: Vec<mstui::fleet::Row> = probes
+        .into_iter()
+        .map(|p| mstui::fleet::Row::from_probe(p, now))
+        .collect();
+    let text = match output {
+        CheckFormat::Json => mstui::fleet::json(&rows),
+        CheckFormat::Text => mstui::fleet::table(&rows, paint()),
+    };
+    print_out(&text);
+    let down = mstui::fleet::unreachable(&rows);
+    if !down.is_empty() {
+        eprintln!("mstui: unreachable: {}", down.join("; "));
+    }
+    mstui::fleet::exit_code(&rows)
+}
+
+fn paint() -> report::Paint {
+    report::Paint {
+        color: report::use_color(
+            std::io::stdout().is_terminal(),
+            std::env::var("NO_COLOR").ok().as_deref(),
+        ),
+    }
+}
+
+async fn check(
+    global: &GlobalArgs,
+    output: CheckFormat,
+    bundle: Option<(std::path::PathBuf, usize)>,
+) -> i32 {
+    if let Some((dir, _)) = &bundle
+        && let Err(e) = mstui::bundle::prepare_dir(dir)
+    {
+        eprintln!("mstui: {e}");
+        return exit::USAGE;
+    }
     let conn = match connection(global).await {
         Ok(c) => c,
         Err(code) => return code,
@@ -103,6 +194,22 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
         }
     };
     print_out(&text);
+    if let Some((dir, log_lines)) = bundle {
+        let files = mstui::bundle::build(
+            &snap,
+            &findings,
+            now,
+            log_lines,
+            &mstui::bundle::Session::default(),
+        );
+        match mstui::bundle::write(&dir, &files) {
+            Ok(()) => eprintln!("mstui: wrote the incident bundle to {}", dir.display()),
+            Err(e) => {
+                eprintln!("mstui: cannot write the bundle: {e}");
+                return exit::USAGE;
+            }
+        }
+    }
     if mstui::diagnose::has_problems(&findings) {
         exit::PROBLEMS
     } else {
@@ -112,6 +219,12 @@ async fn check(global: &GlobalArgs, output: CheckFormat) -> i32 {
 
 /// The TUI. Connecting (and so any exec-auth plugin prompt) happens before raw mode.
 async fn interactive(global: &GlobalArgs) -> i32 {
+    if global.context.len() > 1 || global.context.iter().any(|c| mstui::fleet::is_glob(c)) {
+        eprintln!(
+            "mstui: the UI works on one cluster; several --context values or a pattern are for `mstui check`"
+        );
+        return exit::USAGE;
+    }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
             "mstui: the interactive UI needs a terminal; for scripts use `mstui check -o json`"

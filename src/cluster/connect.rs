@@ -69,6 +69,18 @@ pub async fn connect(target: &Target) -> Result<Connection, ConnectError> {
             .filter(|c| !c.is_empty())
             .ok_or(ConnectError::NoContext)?,
     };
+    connect_context(kubeconfig, &source, &context, target.namespace.clone()).await
+}
+
+/// Build the client for `context` of an already loaded kubeconfig and check it answers.
+/// The fleet check loads the kubeconfig once and calls this for every context.
+pub async fn connect_context(
+    kubeconfig: Kubeconfig,
+    source: &str,
+    context: &str,
+    namespace: Option<String>,
+) -> Result<Connection, ConnectError> {
+    let context = context.to_string();
     let options = KubeConfigOptions {
         context: Some(context.clone()),
         ..Default::default()
@@ -92,7 +104,7 @@ pub async fn connect(target: &Target) -> Result<Connection, ConnectError> {
         server,
         server_version: None,
     };
-    check_reachable(client, info, target.namespace.clone()).await
+    check_reachable(client, info, namespace).await
 }
 
 /// Make the first request and fill in the server version.
@@ -129,7 +141,8 @@ pub async fn check_reachable(
     }
 }
 
-fn load_kubeconfig(target: &Target) -> Result<(Kubeconfig, String), ConnectError> {
+/// The kubeconfig `target` names (or the default one), and how to name its source in messages.
+pub fn load_kubeconfig(target: &Target) -> Result<(Kubeconfig, String), ConnectError> {
     match &target.kubeconfig {
         Some(path) => {
             let shown = path.display().to_string();

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod connect;
 pub mod fetch;
+pub mod fleet;
 pub mod logs;
 
 pub use connect::{ConnectError, Connection, Target, connect};
