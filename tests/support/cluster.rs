@@ -701,6 +701,27 @@ spec:
         self.supervisor.as_ref().expect("supervisor")
     }
 
+    /// Stop kube-apiserver (and the supervisor, which talks to it): from a client's side the
+    /// cluster is down, its address refuses connections. Drop still stops the rest.
+    pub fn stop_apiserver(&mut self) {
+        self.supervisor = None;
+        self.proc_mut("kube-apiserver").stop(Duration::from_secs(3));
+    }
+
+    /// Append CRI-format lines to a metrics-server pod's log (what kwok serves for it).
+    pub fn append_pod_log(&self, pod: &str, lines: &[&str]) {
+        use std::io::Write;
+        let path = self.dir.join("pod-logs").join(format!("{pod}.log"));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+        for l in lines {
+            writeln!(f, "2025-01-01T00:00:00.000000000Z stderr F {l}").expect("append pod log");
+        }
+    }
+
     /// The CRI log text of a metrics-server pod (what kwok serves for it).
     pub fn pod_log(&self, pod: &str) -> String {
         std::fs::read_to_string(self.dir.join("pod-logs").join(format!("{pod}.log")))
