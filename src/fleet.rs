@@ -206,7 +206,12 @@ impl Row {
         let problems = has_problems(&findings);
         Row {
             context: probe.context,
-            server: snap.cluster.server.clone(),
+            // The kubeconfig's spelling for every row alike (the client's URL gains a `/`).
+            server: if probe.server.is_empty() {
+                snap.cluster.server.clone()
+            } else {
+                probe.server
+            },
             server_version: snap.cluster.server_version.clone(),
             verdict: if problems {
                 Verdict::Problems
@@ -369,7 +374,7 @@ fn cells(r: &Row) -> [String; 7] {
     };
     let cause = match (&r.root_cause, &r.error) {
         (Some(c), _) => shown(&format!("{} {}", c.id, c.title), ROOT_CAUSE_WIDTH),
-        (None, Some(e)) => shown(e, ROOT_CAUSE_WIDTH),
+        (None, Some(e)) => shown(short_reason(e), ROOT_CAUSE_WIDTH),
         (None, None) => "-".into(),
     };
     let nodes = r
@@ -385,6 +390,17 @@ fn cells(r: &Row) -> [String; 7] {
         nodes,
         format!("{:.1}s", r.took_ms as f64 / 1000.0),
     ]
+}
+
+/// The part of an error chain that says what happened: hyper's chains read
+/// `ServiceError: client error (Connect): tcp connect error: Connection refused (os error 111)`,
+/// and the table has room for the last two links. JSON keeps the whole chain.
+pub fn short_reason(chain: &str) -> &str {
+    let cuts: Vec<usize> = chain.match_indices(": ").map(|(i, _)| i + 2).collect();
+    match cuts.len() {
+        0 | 1 => chain,
+        n => &chain[cuts[n - 2]..],
+    }
 }
 
 /// Context names, servers and error texts come from the kubeconfig and the network: untrusted,

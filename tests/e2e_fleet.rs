@@ -402,7 +402,8 @@ async fn bundle_of_a_real_x509_cluster_holds_no_secret() {
             log.contains("x509: certificate signed by unknown authority"),
             "the evidence stays"
         );
-        assert!(log.contains("Authorization: Bearer <redacted>"), "{log}");
+        assert!(log.contains("Authorization: Bearer <redacted"), "{log}");
+        assert!(log.contains("dump: <redacted key material>"), "{log}");
         assert!(log.lines().count() <= 100);
         let apisvc = get("objects/apiservice.yaml");
         assert!(

@@ -174,3 +174,21 @@ fn table_has_one_line_a_cluster_and_names_the_unreachable() {
     assert_eq!(j[0]["exit_code"], 0);
     assert_eq!(j[0]["took_ms"], 1200);
 }
+
+#[test]
+fn table_shows_the_end_of_an_error_chain() {
+    assert_eq!(
+        short_reason(
+            "ServiceError: client error (Connect): tcp connect error: Connection refused (os error 111)"
+        ),
+        "tcp connect error: Connection refused (os error 111)"
+    );
+    assert_eq!(
+        short_reason("no complete answer within 10s"),
+        "no complete answer within 10s"
+    );
+    assert_eq!(
+        short_reason("credentials refused (401): Unauthorized"),
+        "credentials refused (401): Unauthorized"
+    );
+}
