@@ -186,6 +186,11 @@ async fn fleet_of_three_real_clusters_healthy_x509_stopped() {
             .contains("2 cluster(s): 1 healthy, 1 with problems, 0 unreachable")
     );
 
+    // The README's example: every cluster by a pattern, as text.
+    let ran = mstui(&["check", "--kubeconfig", &kc, "--context", "fleet-*"]).await;
+    assert_eq!(ran.code, Some(1));
+    assert_eq!(ran.stdout.lines().filter(|l| l.starts_with("fleet-")).count(), 3);
+
     // Only the stopped one: 3.
     let ran = mstui(&["check", "--kubeconfig", &kc, "--context", "*-stopped"]).await;
     assert_eq!(ran.code, Some(3), "every cluster unreachable");
