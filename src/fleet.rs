@@ -174,6 +174,8 @@ pub struct Row {
     pub problems: usize,
     /// `null` when the Metrics API could not be listed or the cluster was not reached.
     pub node_metrics: Option<Coverage>,
+    /// HPAs that cannot read resource metrics now (see `check -o json` `hpas` for which).
+    pub blind_hpas: usize,
     /// Wall time of this cluster's check (connect + snapshot + diagnosis), milliseconds.
     pub took_ms: u64,
     /// Why the cluster counts as unreachable.
@@ -197,6 +199,7 @@ impl Row {
                     root_cause: None,
                     problems: 0,
                     node_metrics: None,
+                    blind_hpas: 0,
                     took_ms,
                     error: Some(reason),
                 };
@@ -244,6 +247,7 @@ impl Row {
                 with_metrics,
                 nodes,
             }),
+            blind_hpas: diagnose::blast_radius(&snap).blind.len(),
             took_ms,
             error: None,
         }

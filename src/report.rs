@@ -59,6 +59,9 @@ pub struct CheckJson<'a> {
     pub node_metrics: NodeCoverage,
     pub failed_calls: &'a [crate::snapshot::CallFailure],
     pub permissions: &'a [crate::snapshot::Permission],
+    /// The HPA blast radius: `{"total", "blind": [{"namespace", "name", "reason", "message",
+    /// "source"}], "namespaces"}`.
+    pub hpas: crate::diagnose::HpaBlast,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +85,7 @@ pub fn check_json(snap: &Snapshot, findings: &[Finding]) -> String {
         },
         failed_calls: &snap.failures,
         permissions: &snap.permissions,
+        hpas: crate::diagnose::blast_radius(snap),
     };
     // Serialising plain data with string keys cannot fail.
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -258,8 +262,32 @@ fn shown(text: &str) -> String {
     crate::logs::sanitize(text, 1000).into_owned()
 }
 
-/// One line: healthy, or the headline finding and the metrics coverage.
+/// One line: healthy, or the headline finding and the metrics coverage; then the HPAs that are
+/// blind, when there are any (the blast radius an on-call engineer asks for first).
 pub fn verdict(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang) -> String {
+    let mut line = verdict_head(snap, findings, paint, lang);
+    let blast = crate::diagnose::blast_radius(snap);
+    if !blast.blind.is_empty() {
+        let n = blast.blind.len();
+        let total = blast.total;
+        let namespaces = blast
+            .namespaces
+            .iter()
+            .map(|ns| shown(ns))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = match lang {
+            Lang::En => write!(line, "; HPAs blind: {n}/{total} (namespaces: {namespaces})"),
+            Lang::Ko => write!(
+                line,
+                "; 메트릭을 못 읽는 HPA: {n}/{total} (네임스페이스: {namespaces})"
+            ),
+        };
+    }
+    line
+}
+
+fn verdict_head(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang) -> String {
     let coverage = match (coverage(snap), lang) {
         (Some((n, m)), Lang::En) => format!("node metrics {n}/{m}"),
         (Some((n, m)), Lang::Ko) => format!("노드 메트릭 {n}/{m}"),

@@ -189,7 +189,13 @@ async fn fleet_of_three_real_clusters_healthy_x509_stopped() {
     // The README's example: every cluster by a pattern, as text.
     let ran = mstui(&["check", "--kubeconfig", &kc, "--context", "fleet-*"]).await;
     assert_eq!(ran.code, Some(1));
-    assert_eq!(ran.stdout.lines().filter(|l| l.starts_with("fleet-")).count(), 3);
+    assert_eq!(
+        ran.stdout
+            .lines()
+            .filter(|l| l.starts_with("fleet-"))
+            .count(),
+        3
+    );
 
     // Only the stopped one: 3.
     let ran = mstui(&["check", "--kubeconfig", &kc, "--context", "*-stopped"]).await;
@@ -525,4 +531,157 @@ fn env_or(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// The HPA blast radius on a real cluster: kube-controller-manager's HPA controller (enabled in
+/// the harness) marks a real HPA blind while metrics-server cannot scrape (x509), `mstui check`
+/// names it and its namespace, and after the quick fix and a restart — applied through the same
+/// library calls the TUI makes — its `ScalingActive` turns True and it counts as recovered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hpa_blast_radius_blind_then_recovered() {
+    use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+    use k8s_openapi::api::core::v1::Namespace;
+    use mstui::cluster::{Target, apply, connect, snapshot};
+    use mstui::diagnose::blast::recovered;
+    use mstui::diagnose::blast_radius;
+    use mstui::fix::plan::{plan, plan_restart};
+    use mstui::vocab::FixId;
+
+    let _serial = serial();
+    let _t = TestTimer::new("hpa_blast_radius_blind_then_recovered");
+    let c = Cluster::start(Scenario::X509).await;
+    let client = c.client.clone();
+    let pp = PostParams::default();
+    let ns: Namespace =
+        serde_json::from_value(serde_json::json!({"metadata": {"name": "shop"}})).expect("ns");
+    Api::<Namespace>::all(client.clone())
+        .create(&pp, &ns)
+        .await
+        .expect("namespace");
+    // No scheduler in the harness: the pod template is pinned to a kwok node.
+    let web: Deployment = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+                "nodeName": "node-1",
+                "containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10",
+                    "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}]}}}
+    }))
+    .expect("deployment");
+    Api::<Deployment>::namespaced(client.clone(), "shop")
+        .create(&pp, &web)
+        .await
+        .expect("create web");
+    let hpa: HorizontalPodAutoscaler = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "minReplicas": 1, "maxReplicas": 3,
+            "metrics": [{"type": "Resource", "resource": {"name": "cpu",
+                "target": {"type": "Utilization", "averageUtilization": 50}}}]}
+    }))
+    .expect("hpa");
+    let hpas: Api<HorizontalPodAutoscaler> = Api::namespaced(client.clone(), "shop");
+    hpas.create(&pp, &hpa).await.expect("create hpa");
+
+    let conn = connect(&Target {
+        kubeconfig: Some(c.admin_kubeconfig.clone()),
+        ..Target::default()
+    })
+    .await
+    .expect("connect");
+    let long = Duration::from_secs(150);
+    let every = Duration::from_secs(1);
+    let before = wait_for(
+        "the HPA controller marks shop/web blind",
+        long,
+        every,
+        || {
+            let conn = conn.clone();
+            async move {
+                let snap = snapshot(&conn, jiff::Timestamp::now()).await;
+                let b = blast_radius(&snap);
+                if b.blind.iter().any(|h| h.key() == "shop/web") {
+                    Ok(b)
+                } else {
+                    Err(format!(
+                        "{:?}",
+                        snap.hpas.first().and_then(|h| h.status.clone())
+                    ))
+                }
+            }
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] blind before the fix: {:#?}", before.blind);
+    assert_eq!(before.namespaces, ["shop"]);
+    assert_eq!(before.blind[0].reason, "FailedGetResourceMetric");
+
+    let kc = c.admin_kubeconfig.to_string_lossy().to_string();
+    let ran = mstui(&["check", "--kubeconfig", &kc]).await;
+    let verdict = ran
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Verdict:"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        verdict.contains("HPAs blind: 1/1 (namespaces: shop)"),
+        "{verdict}"
+    );
+    let ran = mstui(&["check", "-o", "json", "--kubeconfig", &kc]).await;
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("json");
+    assert_eq!(
+        json["hpas"]["blind"][0]["name"], "web",
+        "{:#}",
+        json["hpas"]
+    );
+    assert_eq!(json["hpas"]["namespaces"], serde_json::json!(["shop"]));
+
+    // The quick fix and a restart, as the TUI applies them.
+    let snap = snapshot(&conn, jiff::Timestamp::now()).await;
+    let install = snap.install.as_ref().expect("install");
+    let deployment = snap.deployment.as_ref().expect("deployment");
+    let p = plan(FixId::KubeletInsecureTls, install, deployment).expect("plan");
+    let applied = apply::send_fix(&client, &p, false).await.expect("apply");
+    let restart = plan_restart(install, &applied, jiff::Timestamp::now());
+    apply::send_restart(&client, &restart, false)
+        .await
+        .expect("restart");
+    let (after, back) = wait_for(
+        "shop/web recovered (ScalingActive=True)",
+        long,
+        every,
+        || {
+            let conn = conn.clone();
+            let before = before.clone();
+            async move {
+                let snap = snapshot(&conn, jiff::Timestamp::now()).await;
+                let back = recovered(&before, &snap);
+                if back.is_empty() {
+                    let state = snap.hpas.first().and_then(|h| {
+                        h.status
+                            .as_ref()?
+                            .conditions
+                            .as_ref()?
+                            .iter()
+                            .find(|c| c.type_ == "ScalingActive")
+                            .map(|c| format!("{} {:?} {:?}", c.status, c.reason, c.message))
+                    });
+                    Err(format!("ScalingActive: {state:?}"))
+                } else {
+                    Ok((snap, back))
+                }
+            }
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] recovered: {back:?}");
+    assert_eq!(back, ["shop/web"]);
+    assert!(blast_radius(&after).blind.is_empty());
+    let ran = mstui(&["check", "-o", "json", "--kubeconfig", &kc]).await;
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).expect("json");
+    assert_eq!(json["hpas"]["blind"], serde_json::json!([]));
+    assert_eq!(json["hpas"]["total"], 1);
 }

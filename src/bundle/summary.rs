@@ -104,6 +104,35 @@ pub fn markdown(i: &Inputs) -> String {
         out.push('\n');
     }
 
+    let blast = crate::diagnose::blast_radius(snap);
+    let _ = writeln!(out, "## HPAs (blast radius)\n");
+    if blast.blind.is_empty() {
+        let _ = writeln!(
+            out,
+            "None of the {} HPA(s) reports that it cannot read resource metrics.\n",
+            blast.total
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{} of {} HPA(s) cannot read resource metrics, in namespaces: {}.\n",
+            blast.blind.len(),
+            blast.total,
+            md(&blast.namespaces.join(", "))
+        );
+        for b in &blast.blind {
+            let _ = writeln!(
+                out,
+                "- `{}` {} ({}): {}",
+                md(&b.key()),
+                b.reason,
+                b.source,
+                md(&b.message)
+            );
+        }
+        out.push('\n');
+    }
+
     let _ = writeln!(out, "## Node metrics before (`kubectl top nodes`)\n");
     let _ = writeln!(out, "```text\n{}```\n", top_text(i.before, snap));
     if let Some(after) = &i.session.top_after {

@@ -5,6 +5,7 @@
 //! ordered. The healthy case (APIService Available, pod Ready, clean log, every node in
 //! NodeMetrics) yields no findings.
 
+pub mod blast;
 mod context;
 pub mod finding;
 mod logview;
@@ -17,6 +18,7 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
+pub use blast::{HpaBlast, blast_radius};
 pub use finding::Finding;
 pub use summary::{coverage, has_problems, headline};
 

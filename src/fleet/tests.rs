@@ -72,6 +72,7 @@ fn row(context: &str, verdict: Verdict) -> Row {
         root_cause: None,
         problems: 0,
         node_metrics: None,
+        blind_hpas: 0,
         took_ms: 1200,
         error: (verdict == Verdict::Unreachable).then(|| "connection refused".into()),
     }

@@ -328,7 +328,10 @@ impl Cluster {
             vec![
                 format!("--kubeconfig={admin}"),
                 "--leader-elect=false".into(),
-                "--controllers=deployment-controller,replicaset-controller,serviceaccount-controller,garbage-collector-controller".into(),
+                // The HPA controller reads the Metrics API like a real cluster's does, so HPAs go
+                // blind (ScalingActive=False, FailedGetResourceMetric) and recover for real.
+                "--controllers=deployment-controller,replicaset-controller,serviceaccount-controller,garbage-collector-controller,horizontal-pod-autoscaler-controller".into(),
+                "--horizontal-pod-autoscaler-sync-period=5s".into(),
                 "--secure-port=0".into(),
                 "--use-service-account-credentials=false".into(),
             ],
