@@ -126,17 +126,6 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     Ok(d)
 }
 
-/// A duration as the flag spells it: `10s`, `1.5s`, `250ms`.
-pub fn show_duration(d: std::time::Duration) -> String {
-    if d.as_millis() < 1000 {
-        format!("{}ms", d.as_millis())
-    } else if d.subsec_millis() == 0 {
-        format!("{}s", d.as_secs())
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
     Text,
@@ -277,8 +266,5 @@ mod tests {
         for bad in ["", "s", "10h", "-1s", "1.5s", "0s", "11m"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} must be refused");
         }
-        assert_eq!(show_duration(Duration::from_secs(10)), "10s");
-        assert_eq!(show_duration(Duration::from_millis(250)), "250ms");
-        assert_eq!(show_duration(Duration::from_millis(1500)), "1.5s");
     }
 }

@@ -4,7 +4,6 @@
 //! Pure: the fan-out over the network is [`crate::cluster::fleet`]; it hands back one
 //! [`Probe`] per context and everything here is computed from those.
 
-use crate::cli::exit;
 use crate::cluster::fleet::Probe;
 use crate::diagnose::{self, coverage, has_problems, headline};
 use crate::report::Paint;
@@ -118,6 +117,15 @@ pub enum Verdict {
     Problems,
     /// Not reachable, credentials refused, objects unreadable, or no answer within the timeout.
     Unreachable,
+}
+
+/// The `check` exit codes of DESIGN §2. `cli::exit` is the CLI's own statement of them, a
+/// layer above this one; a unit test keeps the two equal.
+pub mod exit {
+    pub const HEALTHY: i32 = 0;
+    pub const PROBLEMS: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const UNREACHABLE: i32 = 3;
 }
 
 impl Verdict {

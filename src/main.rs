@@ -156,10 +156,7 @@ async fn fleet_check(global: &GlobalArgs, output: CheckFormat, args: &FleetArgs)
 
 fn paint() -> report::Paint {
     report::Paint {
-        color: report::use_color(
-            std::io::stdout().is_terminal(),
-            std::env::var("NO_COLOR").ok().as_deref(),
-        ),
+        color: report::use_color(std::io::stdout().is_terminal(), |k| std::env::var(k).ok()),
     }
 }
 

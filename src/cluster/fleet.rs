@@ -78,8 +78,8 @@ async fn probe(
     let result = match tokio::time::timeout(timeout, work).await {
         Ok(r) => r,
         Err(_) => Err(format!(
-            "no complete answer within {}",
-            crate::cli::show_duration(timeout)
+            "no complete answer within {:.1}s",
+            timeout.as_secs_f64()
         )),
     };
     Probe {

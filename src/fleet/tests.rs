@@ -193,3 +193,11 @@ fn table_shows_the_end_of_an_error_chain() {
         "credentials refused (401): Unauthorized"
     );
 }
+
+#[test]
+fn exit_codes_are_the_cli_contract() {
+    assert_eq!(exit::HEALTHY, crate::cli::exit::HEALTHY);
+    assert_eq!(exit::PROBLEMS, crate::cli::exit::PROBLEMS);
+    assert_eq!(exit::USAGE, crate::cli::exit::USAGE);
+    assert_eq!(exit::UNREACHABLE, crate::cli::exit::UNREACHABLE);
+}
