@@ -284,15 +284,19 @@ pub fn exit_code(rows: &[Row]) -> i32 {
     }
 }
 
-/// `name (reason)` for every unreachable cluster, for the footer and stderr.
+/// `name (reason)` for every unreachable cluster, for stderr (the whole error chain).
 pub fn unreachable(rows: &[Row]) -> Vec<String> {
+    named_down(rows, |e| e)
+}
+
+fn named_down(rows: &[Row], reason: impl Fn(&str) -> &str) -> Vec<String> {
     rows.iter()
         .filter(|r| r.verdict == Verdict::Unreachable)
         .map(|r| {
             format!(
                 "{} ({})",
                 shown(&r.context, 200),
-                shown(r.error.as_deref().unwrap_or("no answer"), 300)
+                shown(reason(r.error.as_deref().unwrap_or("no answer")), 300)
             )
         })
         .collect()
@@ -353,7 +357,7 @@ pub fn table(rows: &[Row], paint: Paint) -> String {
         count(Verdict::Problems),
         count(Verdict::Unreachable)
     );
-    let down = unreachable(rows);
+    let down = named_down(rows, short_reason);
     if !down.is_empty() {
         let _ = write!(out, ": {}", down.join("; "));
     }

@@ -251,3 +251,85 @@ fn the_interactive_ui_refuses_a_pipe_instead_of_garbling_it() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("needs a terminal"), "{}", stderr(&o));
 }
+
+#[test]
+fn fleet_of_unreachable_clusters_exits_3_and_bad_selections_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let closed = || {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let (a, b) = (closed(), closed());
+    let path = dir.path().join("fleet");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: dev-a\nclusters:\n\
+             - name: a\n  cluster:\n    server: https://127.0.0.1:{a}\n\
+             - name: b\n  cluster:\n    server: https://127.0.0.1:{b}\n\
+             contexts:\n- name: dev-a\n  context:\n    cluster: a\n    user: u\n\
+             - name: dev-b\n  context:\n    cluster: b\n    user: u\n\
+             users:\n- name: u\n  user:\n    token: t\n"
+        ),
+    )
+    .expect("write kubeconfig");
+    let cfg = path.display().to_string();
+    let o = run(&[
+        "check",
+        "--all-contexts",
+        "-o",
+        "json",
+        "--kubeconfig",
+        &cfg,
+        "--timeout",
+        "5s",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "every cluster unreachable: {}",
+        stderr(&o)
+    );
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("a JSON array");
+    assert_eq!(rows.as_array().map(Vec::len), Some(2));
+    assert_eq!(rows[1]["context"], "dev-b");
+    assert_eq!(rows[1]["server"], format!("https://127.0.0.1:{b}"));
+    assert_eq!(rows[1]["verdict"], "unreachable");
+    assert!(
+        stderr(&o).contains("unreachable: dev-a ("),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run(&["check", "--kubeconfig", &cfg, "--context", "prod-*"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no context matches \"prod-*\" (contexts: dev-a, dev-b"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "check",
+        "--kubeconfig",
+        &cfg,
+        "--all-contexts",
+        "--bundle",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--bundle writes one cluster"),
+        "{}",
+        stderr(&o)
+    );
+    let full = dir.path().display().to_string();
+    let o = run(&["check", "--kubeconfig", &cfg, "--bundle", &full]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a non-empty bundle directory is refused"
+    );
+    assert!(stderr(&o).contains("is not empty"), "{}", stderr(&o));
+    let o = run(&["check", "--timeout", "10h"]);
+    assert_eq!(o.status.code(), Some(2));
+}
