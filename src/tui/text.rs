@@ -86,7 +86,6 @@ pub const DRY_RUN_PASSED: Text = Text::new(
 pub const DRY_RUN_NOT_SENT: Text = Text::new("not sent", "보내지 않음");
 pub const DRY_RUN_FAILED: Text = Text::new("failed:", "실패:");
 pub const WARNINGS: Text = Text::new("Warnings", "경고");
-pub const CONFIRM_HINT: Text = Text::new("y confirm · n cancel", "y 확인 · n 취소");
 pub const APPLYING: Text = Text::new("applying…", "적용 중…");
 pub const RESTART_CHANGE: Text = Text::new("Pod template annotation", "파드 템플릿 어노테이션");
 pub const CSRS: Text = Text::new(

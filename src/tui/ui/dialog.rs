@@ -16,18 +16,13 @@ pub(super) fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
     let l = lang(app);
     let area = centered(frame.area(), 94, 90);
     clear_under(frame, area);
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .title(Span::styled(
             format!(" {} ", t::DIALOG_TITLE.get(l)),
             theme.title(),
         ))
-        .title_bottom(Span::styled(
-            format!(" {} ", t::CONFIRM_HINT.get(l)),
-            theme.accent(),
-        ))
         .border_style(theme.accent());
     let inner = block.inner(area);
-    frame.render_widget(block, area);
 
     let mut lines: Vec<Line> = Vec::new();
     let warnings = d.change.warnings();
@@ -114,10 +109,25 @@ pub(super) fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
             lines.push(Line::styled(format!("! {}", w.get(l)), theme.warning()));
         }
     }
+    // Never scroll past the end; say where the view is when it does not all fit.
+    let total = wrapped_rows(&lines, inner.width);
+    let visible = usize::from(inner.height);
+    let first = usize::from(d.scroll).min(total.saturating_sub(visible));
+    if total > visible {
+        block = block.title_bottom(Span::styled(
+            format!(
+                " ↑↓ {}–{}/{total} ",
+                first + 1,
+                (first + visible).min(total)
+            ),
+            theme.muted(),
+        ));
+    }
+    frame.render_widget(block, area);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((d.scroll, 0)),
+            .scroll((first as u16, 0)),
         inner,
     );
 }

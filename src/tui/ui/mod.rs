@@ -97,6 +97,13 @@ pub(super) fn clear_under(frame: &mut Frame, area: Rect) {
 }
 
 /// A centred rectangle of `percent_x` × `percent_y` of `area`.
+/// Rows `lines` take when wrapped at `width` (word wrapping may take a row more for a long
+/// word; this counts by display width, which is what the view needs to place its end).
+pub(super) fn wrapped_rows(lines: &[ratatui::text::Line], width: u16) -> usize {
+    let width = usize::from(width).max(1);
+    lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum()
+}
+
 pub(super) fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
     let [_, mid, _] = Layout::vertical([
         Constraint::Percentage((100 - percent_y) / 2),
