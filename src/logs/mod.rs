@@ -23,4 +23,4 @@ pub use classify::{
 pub use sanitize::sanitize;
 
 #[cfg(test)]
-mod corpus_tests;
+mod tests;

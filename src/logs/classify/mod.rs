@@ -455,5 +455,4 @@ impl SegmentWriter {
 }
 
 #[cfg(test)]
-#[path = "classify_tests.rs"]
 mod tests;
