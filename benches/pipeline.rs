@@ -1,10 +1,22 @@
-//! Benchmarks (not tests): log pipeline throughput, frame render time against buffer size, and
-//! memory after streaming a million lines. Run with `cargo bench --bench pipeline`; the numbers
-//! and the machine they were taken on are recorded in README.md.
+//! Benchmarks (not tests) of the log pipeline, the log ring and one frame, with divan:
+//! `cargo bench --bench pipeline`. The figures and the machine are in docs/PERFORMANCE.md.
+//!
+//! The input is `examples/genlog`'s seeded mix (5% x509, 5% connection refused, the rest info
+//! lines, every metrics-server generation's wording).
 
+#[path = "../examples/genlog/mix.rs"]
+mod mix;
+
+use divan::counter::{BytesCount, ItemsCount};
+use divan::{Bencher, black_box};
+use mstui::analyze::lines::{BLOCK, Scanner};
+use mstui::analyze::prefilter::Prefilter;
+use mstui::report::LogFormat;
 use mstui::cluster::logs::TimedLine;
 use mstui::diagnose::sample;
+use mstui::vocab::Lang;
 use mstui::logs::classify;
+use mstui::report::Paint;
 use mstui::tui::app::{App, Options};
 use mstui::tui::logbuf::LogBuffer;
 use mstui::tui::msg::Msg;
@@ -12,137 +24,125 @@ use mstui::tui::theme::Theme;
 use mstui::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::hint::black_box;
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::{Arc, LazyLock};
 
-/// A realistic mix: most lines are benign, one in four a scrape failure, like a broken cluster.
-fn generated_line(i: usize) -> String {
-    match i % 4 {
-        0 => format!(
-            "E1110 10:30:{:02}.{:06}       1 scraper.go:149] \"Failed to scrape node\" err=\"Get \\\"https://10.0.1.{}:10250/metrics/resource\\\": tls: failed to verify certificate: x509: certificate signed by unknown authority\" node=\"worker-{}\"",
-            i % 60,
-            i % 1_000_000,
-            i % 250,
-            i % 50
-        ),
-        1 => format!(
-            "I1110 10:30:{:02}.{:06}       1 server.go:191] \"Failed probe\" probe=\"metric-storage-ready\" err=\"no metrics to serve\"",
-            i % 60,
-            i % 1_000_000
-        ),
-        2 => format!(
-            "I1110 10:30:{:02}.{:06}       1 serving.go:374] Generated self-signed cert in-memory",
-            i % 60,
-            i % 1_000_000
-        ),
-        _ => format!(
-            "I1110 10:30:{:02}.{:06}       1 secure_serving.go:213] Serving securely on [::]:10250",
-            i % 60,
-            i % 1_000_000
-        ),
-    }
+const LINES: u64 = 200_000;
+
+/// The generated log, once per process.
+static LOG: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut out = Vec::new();
+    mix::log(&mut out, LINES, 1).expect("in memory");
+    out
+});
+
+fn log_lines() -> Vec<String> {
+    String::from_utf8_lossy(&LOG)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
-fn classify_throughput(lines: &[String]) {
-    let start = Instant::now();
-    let mut matched = 0usize;
-    for l in lines {
-        if black_box(classify(l)).rule.is_some() {
-            matched += 1;
+fn main() {
+    divan::main();
+}
+
+/// Full classification of every line, one at a time (what the TUI does on arrival).
+#[divan::bench]
+fn classify_each_line(bencher: Bencher) {
+    let lines = log_lines();
+    bencher
+        .counter(ItemsCount::new(lines.len()))
+        .bench(|| lines.iter().filter(|l| classify(l).rule.is_some()).count());
+}
+
+/// Block read + prefilter + exact line numbers, without classifying.
+#[divan::bench]
+fn prefilter_scan(bencher: Bencher) {
+    let pre = Prefilter::global();
+    bencher.counter(BytesCount::new(LOG.len())).bench(|| {
+        let mut candidates = 0u64;
+        let lines = Scanner::new(pre, BLOCK)
+            .scan(&LOG[..], |_, _| {
+                candidates += 1;
+                Ok(())
+            })
+            .map_err(|e| format!("{e:?}"));
+        (lines, candidates)
+    });
+}
+
+/// `analyze-logs` end to end (scan, classify the candidates, write), output discarded.
+#[divan::bench(args = [LogFormat::Ndjson, LogFormat::Text, LogFormat::Json])]
+fn analyze_logs(bencher: Bencher, format: LogFormat) {
+    bencher.counter(BytesCount::new(LOG.len())).bench(|| {
+        let r = mstui::analyze::run(
+            &LOG[..],
+            std::io::sink(),
+            format,
+            Paint { color: false },
+            Lang::En,
+        );
+        r.map(|t| t.matched).map_err(|e| format!("{e:?}"))
+    });
+}
+
+/// Lines into the default-size ring (classify included), the ring full, so every push drops.
+#[divan::bench]
+fn ring_ingest(bencher: Bencher) {
+    let lines = log_lines();
+    let pod: Arc<str> = Arc::from(sample::POD);
+    let mut ring = LogBuffer::default();
+    bencher.counter(ItemsCount::new(lines.len())).bench_local(|| {
+        for l in &lines {
+            ring.push(
+                &pod,
+                TimedLine {
+                    timestamp: None,
+                    text: l.clone(),
+                },
+                false,
+            );
         }
-    }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "classify: {} lines in {:.3}s = {:.0} lines/s on one core ({} matched)",
-        lines.len(),
-        secs,
-        lines.len() as f64 / secs,
-        matched
-    );
+        ring.dropped
+    });
 }
 
-fn render_time(buffered: usize) {
-    let (mut app, _) = App::new(Options::default(), sample::x509().cluster, sample::now());
+/// An app at 200×50 following `buffered` log lines of the generated mix.
+pub fn flooded_app(buffered: usize) -> App {
+    let opts = Options {
+        log_buffer: buffered,
+        ..Options::default()
+    };
+    let (mut app, _) = App::new(opts, sample::x509().cluster, sample::now());
     app.update(Msg::Resize {
-        width: 120,
-        height: 40,
+        width: 200,
+        height: 50,
     });
     app.update(Msg::Snapshot {
         generation: 1,
         snapshot: Box::new(sample::x509()),
     });
-    app.logs = LogBuffer::with_capacity(buffered);
-    let pod: Arc<str> = Arc::from("metrics-server-7d9f5c8b6-x2vqp");
+    let pod: Arc<str> = Arc::from(sample::POD);
+    let lines = log_lines();
     for i in 0..buffered {
         app.logs.push(
             &pod,
             TimedLine {
                 timestamp: None,
-                text: generated_line(i),
+                text: lines[i % lines.len()].clone(),
             },
             false,
         );
     }
-    let mut terminal = match Terminal::new(TestBackend::new(120, 40)) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("cannot make a test terminal: {e}");
-            return;
-        }
-    };
-    let frames = 200;
-    let start = Instant::now();
-    for _ in 0..frames {
-        let _ = terminal.draw(|f| ui::render(&app, f, Theme::new(true)));
-    }
-    let per_frame = start.elapsed().as_secs_f64() / frames as f64;
-    println!(
-        "render: {buffered} buffered lines, {:.3} ms per frame (120x40, following, wrapped)",
-        per_frame * 1000.0
-    );
+    app
 }
 
-fn rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-fn rss_after_streaming(total: usize) {
-    let before = rss_kib().unwrap_or(0);
-    let mut buffer = LogBuffer::default();
-    let pod: Arc<str> = Arc::from("metrics-server-7d9f5c8b6-x2vqp");
-    let start = Instant::now();
-    for i in 0..total {
-        buffer.push(
-            &pod,
-            TimedLine {
-                timestamp: Some("2026-11-10T10:30:00.123456789Z".into()),
-                text: generated_line(i),
-            },
-            false,
-        );
-    }
-    let secs = start.elapsed().as_secs_f64();
-    let after = rss_kib().unwrap_or(0);
-    println!(
-        "stream: {total} lines into the default {}-line buffer in {:.2}s ({:.0} lines/s), {} dropped; RSS {} MiB → {} MiB",
-        buffer.len(),
-        secs,
-        total as f64 / secs,
-        buffer.dropped,
-        before / 1024,
-        after / 1024
-    );
-}
-
-fn main() {
-    // Memory first, while the process holds nothing else: freed memory is not always returned
-    // to the OS, so a later measurement would include the other benchmarks' peaks.
-    rss_after_streaming(1_000_000);
-    let lines: Vec<String> = (0..400_000).map(generated_line).collect();
-    classify_throughput(&lines);
-    render_time(1_000);
-    render_time(1_000_000);
+/// One frame at 200×50, following, wrapped: must not grow with the buffer.
+#[divan::bench(args = [1_000, 1_000_000], sample_count = 200)]
+fn frame_draw(bencher: Bencher, buffered: usize) {
+    let app = flooded_app(buffered);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test terminal");
+    bencher.bench_local(|| {
+        let _ = black_box(terminal.draw(|f| ui::render(&app, f, Theme::new(true))));
+    });
 }

@@ -47,6 +47,9 @@ pub struct GlobalArgs {
         value_parser = clap::builder::PossibleValuesParser::new(crate::demo::SCENARIOS)
     )]
     pub demo: Option<String>,
+    /// Log lines the UI keeps; older lines are dropped and counted on screen
+    #[arg(long, global = true, value_name = "LINES", default_value_t = crate::tui::logbuf::DEFAULT_CAPACITY)]
+    pub log_buffer: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -211,6 +214,13 @@ mod tests {
         assert_eq!(cli.global.namespace.as_deref(), Some("monitoring"));
         assert_eq!(cli.global.context, vec!["prod".to_string()]);
         assert!(cli.global.read_only);
+        assert_eq!(
+            cli.global.log_buffer,
+            crate::tui::logbuf::DEFAULT_CAPACITY
+        );
+        let cli = parse(&["mstui", "--log-buffer", "500", "--demo"]).expect("parses");
+        assert_eq!(cli.global.log_buffer, 500);
+        assert!(parse(&["mstui", "--log-buffer", "lots"]).is_err());
     }
 
     #[test]

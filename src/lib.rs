@@ -2,10 +2,11 @@
 //!
 //! Layers, bottom to top (CONTRIBUTING.md; `tests/layers.rs` keeps them): [`vocab`] → [`flags`],
 //! [`logs`], [`metrics`], [`nodes`] → [`install`], [`snapshot`] → [`diagnose`], [`fix`],
-//! [`rollout`], [`top`] → [`cluster`] (the only I/O) → [`report`], [`demo`], [`fleet`],
+//! [`rollout`], [`top`] → [`cluster`] (the only I/O) → [`analyze`], [`report`], [`demo`], [`fleet`],
 //! [`bundle`] → [`tui`] → [`cli`].
 //! Everything below [`cluster`] is pure: data and `now` in, data out.
 
+pub mod analyze;
 pub mod bundle;
 pub mod cli;
 pub mod cluster;

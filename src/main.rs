@@ -3,7 +3,7 @@
 use clap::{CommandFactory, Parser};
 use mstui::cli::{CheckFormat, Cli, Command, FleetArgs, GlobalArgs, exit};
 use mstui::cluster::{self, Target};
-use mstui::{diagnose, report};
+use mstui::{analyze, diagnose, report};
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -237,6 +237,7 @@ async fn interactive(global: &GlobalArgs) -> i32 {
     let opts = mstui::tui::app::Options {
         lang: lang(global),
         read_only: global.read_only,
+        log_buffer: global.log_buffer,
     };
     match mstui::tui::run(conn, opts).await {
         Ok(()) => exit::HEALTHY,
@@ -255,38 +256,41 @@ fn lang(global: &GlobalArgs) -> mstui::vocab::Lang {
     mstui::vocab::Lang::from_env(explicit)
 }
 
+/// Streams the input: results are written as lines are read, memory stays bounded.
 fn analyze_logs(
     file: Option<std::path::PathBuf>,
     output: mstui::cli::LogFormat,
     lang: mstui::vocab::Lang,
 ) -> i32 {
-    let mut bytes = Vec::new();
-    let read = match file.as_deref() {
-        None => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
-        Some(p) if p.as_os_str() == "-" => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
-        Some(p) => std::fs::read(p).map(|b| bytes = b),
+    let input: Box<dyn Read + Send> = match file.as_deref() {
+        Some(p) if p.as_os_str() != "-" => match std::fs::File::open(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => return cannot_read(file.as_deref(), &e),
+        },
+        _ => Box::new(std::io::stdin()),
     };
-    if let Err(e) = read {
-        let name = file
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "standard input".into());
-        eprintln!("mstui: cannot read {name}: {e}");
-        return exit::USAGE;
-    }
-    let text = String::from_utf8_lossy(&bytes);
-    let analysis = report::analyze(&text);
     let color = report::use_color(std::io::stdout().is_terminal(), |k| std::env::var(k).ok());
-    print_out(&report::analysis_output(
-        &analysis,
-        output,
-        report::Paint { color },
-        lang,
-    ));
-    if analysis.has_problems() {
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let problems = match analyze::run(input, out, output, report::Paint { color }, lang) {
+        Ok(tally) => tally.has_problems(),
+        Err(analyze::RunError::Read(e)) => return cannot_read(file.as_deref(), &e),
+        // A closed pipe (`| head`): stop quietly, like the line tools.
+        Err(analyze::RunError::Write { problems, .. }) => problems,
+    };
+    if problems {
         exit::PROBLEMS
     } else {
         exit::HEALTHY
     }
+}
+
+fn cannot_read(file: Option<&std::path::Path>, e: &std::io::Error) -> i32 {
+    let name = file
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "standard input".into());
+    eprintln!("mstui: cannot read {name}: {e}");
+    exit::USAGE
 }
 
 fn man() -> i32 {

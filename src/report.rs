@@ -141,7 +141,7 @@ mod words {
 
 /// The severity word, padded to the same display width in both languages (Hangul is two
 /// columns wide), so titles line up.
-fn severity_tag(s: Severity, lang: Lang, paint: Paint) -> String {
+pub fn severity_tag(s: Severity, lang: Lang, paint: Paint) -> String {
     let word = s.word().get(lang);
     let pad = 7usize.saturating_sub(unicode_width::UnicodeWidthStr::width(word));
     paint.severity(s, &format!("{word}{}", " ".repeat(pad)))
@@ -315,201 +315,12 @@ fn verdict_head(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lang)
         _ => format!("{} — {coverage}", paint.green(words::HEALTHY.get(lang))),
     }
 }
-// ---------------------------------------------------------------------------------------------
-// analyze-logs
-
-use crate::logs::classify::classify;
-use crate::logs::sanitize::sanitize;
-use crate::vocab::RuleId;
-
-/// The output formats of `analyze-logs` (`-o`).
+/// The output formats of `analyze-logs` (`-o`); the command itself is [`crate::analyze`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
     Text,
     Json,
     Ndjson,
-}
-
-/// How much of a matched line the text report shows.
-const EXCERPT_CHARS: usize = 220;
-
-/// One input line that a rule matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LineMatch {
-    /// Counts from 1.
-    pub line: usize,
-    pub rule: RuleId,
-    pub severity: Severity,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node: Option<String>,
-}
-
-/// All matches of one rule in the input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleSummary {
-    pub id: RuleId,
-    pub step: Step,
-    pub title: &'static str,
-    pub severity: Severity,
-    pub count: usize,
-    pub first_line: usize,
-    pub nodes: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Analysis {
-    pub lines: usize,
-    pub matches: Vec<LineMatch>,
-    /// Sanitised text of each matched line, parallel to `matches`, for the text report.
-    excerpts: Vec<String>,
-}
-
-impl Analysis {
-    pub fn has_problems(&self) -> bool {
-        self.matches.iter().any(|m| m.severity >= Severity::Warning)
-    }
-
-    /// Per-rule summaries, ordered by runbook step, then severity (worst first), then rule ID.
-    pub fn summaries(&self) -> Vec<RuleSummary> {
-        let mut by_rule: std::collections::BTreeMap<RuleId, RuleSummary> = Default::default();
-        for m in &self.matches {
-            let info = crate::vocab::catalog::info(m.rule);
-            let s = by_rule.entry(m.rule).or_insert_with(|| RuleSummary {
-                id: m.rule,
-                step: info.step,
-                title: info.title.en,
-                severity: m.severity,
-                count: 0,
-                first_line: m.line,
-                nodes: Vec::new(),
-            });
-            s.count += 1;
-            s.severity = s.severity.max(m.severity);
-            if let Some(node) = &m.node
-                && !s.nodes.contains(node)
-            {
-                s.nodes.push(node.clone());
-            }
-        }
-        let mut all: Vec<RuleSummary> = by_rule.into_values().collect();
-        for s in &mut all {
-            s.nodes.sort();
-        }
-        all.sort_by_key(|s| (s.step, std::cmp::Reverse(s.severity), s.id));
-        all
-    }
-}
-
-/// Classify every line of a saved log (any version's format, `kubectl logs` prefixes included).
-pub fn analyze(text: &str) -> Analysis {
-    let mut matches = Vec::new();
-    let mut excerpts = Vec::new();
-    let mut lines = 0;
-    for (i, line) in text.lines().enumerate() {
-        lines = i + 1;
-        let c = classify(line);
-        if let (Some(rule), Some(severity)) = (c.rule, c.severity) {
-            matches.push(LineMatch {
-                line: i + 1,
-                rule,
-                severity,
-                node: c.fields.node.as_deref().map(shown),
-            });
-            excerpts.push(sanitize(line, EXCERPT_CHARS).into_owned());
-        }
-    }
-    Analysis {
-        lines,
-        matches,
-        excerpts,
-    }
-}
-
-/// Render an analysis in the requested format; only the text format follows `lang`.
-pub fn analysis_output(a: &Analysis, format: LogFormat, paint: Paint, lang: Lang) -> String {
-    match format {
-        LogFormat::Ndjson => a
-            .matches
-            .iter()
-            .map(|m| serde_json::to_string(m).unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        LogFormat::Json => {
-            let doc = serde_json::json!({
-                "lines": a.lines,
-                "matched": a.matches.len(),
-                "healthy": !a.has_problems(),
-                "rules": a.summaries(),
-                "matches": a.matches,
-            });
-            serde_json::to_string_pretty(&doc).unwrap_or_default()
-        }
-        LogFormat::Text => analysis_text(a, paint, lang),
-    }
-}
-
-fn analysis_text(a: &Analysis, paint: Paint, lang: Lang) -> String {
-    let mut out = String::new();
-    let summaries = a.summaries();
-    let (lines, matched) = (a.lines, a.matches.len());
-    if summaries.is_empty() {
-        let ok = paint.green(words::OK.get(lang));
-        let _ = match lang {
-            Lang::En => writeln!(
-                out,
-                "{ok} {lines} lines read, no known metrics-server problem matched"
-            ),
-            Lang::Ko => writeln!(
-                out,
-                "{ok} {lines}줄을 읽었고, 알려진 metrics-server 문제와 일치하는 줄이 없습니다"
-            ),
-        };
-        return out;
-    }
-    let _ = match lang {
-        Lang::En => writeln!(
-            out,
-            "{lines} lines read, {matched} matched a known problem\n"
-        ),
-        Lang::Ko => writeln!(
-            out,
-            "{lines}줄을 읽었고, 그중 {matched}줄이 알려진 문제와 일치합니다\n"
-        ),
-    };
-    for s in &summaries {
-        let tag = severity_tag(s.severity, lang, paint);
-        let id = paint.bold(&s.id.to_string());
-        let (count, first, n) = (s.count, s.first_line, s.step.number());
-        let step = s.step.title().get(lang);
-        let _ = match lang {
-            Lang::En => writeln!(
-                out,
-                "{tag} {id} {} — {count} line(s), first at line {first} (step {n} · {step})",
-                s.title
-            ),
-            Lang::Ko => writeln!(
-                out,
-                "{tag} {id} {} — {count}줄, 처음 {first}번째 줄 ({n}단계 · {step})",
-                crate::vocab::catalog::info(s.id).title(lang)
-            ),
-        };
-        if !s.nodes.is_empty() {
-            let _ = writeln!(
-                out,
-                "        {} {}",
-                words::NODES.get(lang),
-                s.nodes.join(", ")
-            );
-        }
-        if let Some(i) = a.matches.iter().position(|m| m.rule == s.id) {
-            let _ = writeln!(
-                out,
-                "        {}",
-                paint.dim(&format!("{}: {}", a.matches[i].line, a.excerpts[i]))
-            );
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -632,39 +443,6 @@ mod tests {
         assert_eq!(before, json);
         assert!(!has_hangul(&json));
         assert!(json.contains(catalog::info(RuleId::KubeletCertUnknownAuthority).title.en));
-
-        let log = sample::logs::x509_unknown_authority();
-        let a = analyze(&log);
-        for format in [LogFormat::Json, LogFormat::Ndjson] {
-            let en = analysis_output(&a, format, PLAIN, Lang::En);
-            assert_eq!(
-                en,
-                analysis_output(&a, format, PLAIN, Lang::Ko),
-                "{format:?}"
-            );
-            assert!(!has_hangul(&en));
-        }
-    }
-
-    #[test]
-    fn analyze_logs_text_in_both_languages() {
-        let a = analyze(&sample::logs::x509_unknown_authority());
-        let ko = analysis_output(&a, LogFormat::Text, PLAIN, Lang::Ko);
-        let f15 = catalog::info(RuleId::KubeletCertUnknownAuthority).title.ko;
-        assert!(ko.contains(&format!("F15 {f15} — ")), "{ko}");
-        assert!(ko.contains("(2단계 · TLS 인증 문제 해결)"), "{ko}");
-        assert!(ko.contains("줄을 읽었고, 그중 "), "{ko}");
-        assert!(ko.contains("        노드: node-1"), "{ko}");
-        let en = analysis_output(&a, LogFormat::Text, PLAIN, Lang::En);
-        assert!(!has_hangul(&en));
-        assert!(en.contains("(step 2 · Kubelet TLS trust)"), "{en}");
-
-        let clean = analyze(sample::logs::STARTUP);
-        let ko = analysis_output(&clean, LogFormat::Text, PLAIN, Lang::Ko);
-        assert!(
-            ko.starts_with("정상 8줄을 읽었고, 알려진 metrics-server 문제와 일치하는 줄이"),
-            "{ko}"
-        );
     }
 
     #[test]

@@ -4,9 +4,12 @@
 //!   JSON, optionally wrapped by `kubectl logs --prefix/--timestamps` or the CRI format),
 //!   and returns its level, the catalog rule it is evidence for, fields and highlight spans.
 //! - [`classify::scrape_failures`] lists every node of a scrape-failure line.
+//! - [`candidates::candidate_literals`] is what a prefilter must search for so that it
+//!   never hides a line [`classify::classify`] would match.
 //! - [`sanitize::sanitize`] makes pod text safe to draw; [`classify::segments`] combines
 //!   both for the UI.
 
+pub mod candidates;
 pub mod classify;
 mod envelope;
 mod json;

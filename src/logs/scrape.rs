@@ -83,9 +83,12 @@ impl<'t, 'a> Part<'t, 'a> {
     }
 }
 
+/// The message every v0.5+ structured scrape failure starts with.
+pub(crate) const STRUCTURED_MSG: &str = "Failed to scrape node";
+
 /// v0.5+ structured scrape failures. Returns false if `rec` is not one.
 pub(crate) fn structured(rec: &Record<'_>, d: &mut Draft) -> bool {
-    let Some(variant) = rec.msg.as_str().strip_prefix("Failed to scrape node") else {
+    let Some(variant) = rec.msg.as_str().strip_prefix(STRUCTURED_MSG) else {
         return false;
     };
     // Unknown `, …` suffixes from future versions are still scrape failures.
@@ -101,7 +104,7 @@ pub(crate) fn structured(rec: &Record<'_>, d: &mut Draft) -> bool {
     let classified = record_failure(d, node, None, Part::whole(err), fallback, severity);
     if !classified {
         // No error class: flag the message itself so the line still stands out.
-        let len = "Failed to scrape node".len();
+        let len = STRUCTURED_MSG.len();
         d.span(rec.msg.orig(0..len), SpanClass::Signature(severity));
     }
     true

@@ -305,7 +305,6 @@ pub(crate) static ERR_SIGS: &[ErrSig] = &[
 /// plus the v0.5+ scrape message (matched by prefix in `scrape.rs`). A streaming reader can
 /// prefilter candidate lines with one multi-literal search over these and skip the rest.
 /// Scrape errors (`ERR_SIGS`) are included because headerless fragments are classified by them.
-#[allow(dead_code)] // Used by tests now, by the streaming `analyze-logs` next.
 pub(crate) fn prefilter_anchors() -> impl Iterator<Item = &'static str> {
     LINE_SIGS
         .iter()

@@ -1,12 +1,11 @@
 //! Real log lines from public bug reports (`tests/fixtures/logs/real/*.tsv`, sources named in
 //! each file): every line must get its expected rule from [`classify`] and from the
-//! `analyze-logs` path ([`crate::report::analyze`]), benign lines none.
+//! `analyze-logs` path ([`crate::analyze`], streaming), benign lines none.
 //!
 //! `cargo test --lib logs::corpus -- --nocapture` prints the per-family accuracy table.
 
 use super::classify::classify;
 use super::signatures::prefilter_anchors;
-use crate::report::analyze;
 
 macro_rules! family {
     ($name:literal) => {
@@ -132,7 +131,15 @@ fn analyze_logs_path_agrees() {
     for (name, text) in FAMILIES {
         let lines: Vec<_> = entries(text);
         let body: String = lines.iter().map(|(_, l)| format!("{l}\n")).collect();
-        let a = analyze(&body);
+        let mut out = Vec::new();
+        crate::analyze::run(
+            body.as_bytes(),
+            &mut out,
+            crate::report::LogFormat::Ndjson,
+            crate::report::Paint { color: false },
+            crate::vocab::Lang::En,
+        )
+        .expect("in memory");
         let want: Vec<(usize, u8)> = lines
             .iter()
             .enumerate()
@@ -141,10 +148,14 @@ fn analyze_logs_path_agrees() {
                 _ => None,
             })
             .collect();
-        let have: Vec<(usize, u8)> = a
-            .matches
-            .iter()
-            .map(|m| (m.line, m.rule.number()))
+        let have: Vec<(usize, u8)> = String::from_utf8_lossy(&out)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("NDJSON");
+                let line = v["line"].as_u64().expect("line") as usize;
+                let rule = v["rule"].as_str().expect("rule");
+                (line, rule[1..].parse().expect("F number"))
+            })
             .collect();
         assert_eq!(have, want, "{name}");
     }

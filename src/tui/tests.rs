@@ -134,6 +134,7 @@ fn read_only_never_sends_anything() {
         Options {
             lang: Lang::En,
             read_only: true,
+            ..Options::default()
         },
     );
     app.update(key('2'));
@@ -321,6 +322,7 @@ fn x509_with_logs(lang: Lang) -> App {
         Options {
             lang,
             read_only: false,
+            ..Options::default()
         },
     );
     let lines = sample::logs::x509_unknown_authority()
@@ -387,6 +389,7 @@ fn screen_read_only_dialog() {
         Options {
             lang: Lang::En,
             read_only: true,
+            ..Options::default()
         },
     );
     app.update(key('2'));
@@ -653,6 +656,7 @@ fn read_only_shows_a_badge_and_says_why_apply_is_disabled() {
         Options {
             lang: Lang::En,
             read_only: true,
+            ..Options::default()
         },
     );
     app.update(key('2'));
@@ -707,4 +711,35 @@ fn step_four_of_a_healthy_cluster_says_no_restart_is_needed() {
     let screen = rows(&screen(&app, 100, 30, false)).join("\n");
     assert!(screen.contains("nothing needs a restart"), "{screen}");
     assert!(!screen.contains("No restart yet"), "{screen}");
+}
+
+#[test]
+fn log_buffer_cap_comes_from_the_options_and_drops_are_shown() {
+    let mut app = app_with(
+        sample::x509(),
+        Options {
+            log_buffer: 5,
+            ..Options::default()
+        },
+    );
+    let lines = (0..12)
+        .map(|i| TimedLine {
+            timestamp: None,
+            text: format!("I1110 10:30:00.000000       1 scraper.go:144] line {i}"),
+        })
+        .collect();
+    app.update(Msg::Log(LogEvent::Lines {
+        pod: sample::POD.into(),
+        lines,
+    }));
+    assert_eq!((app.logs.len(), app.logs.dropped), (5, 7));
+    let term = screen(&app, 100, 30, false);
+    let text: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(text.contains("7 dropped"), "{text}");
 }

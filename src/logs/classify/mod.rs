@@ -455,4 +455,4 @@ impl SegmentWriter {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -36,10 +36,22 @@ const STATUS_FOR: Duration = Duration::from_secs(10);
 const VERIFY_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Options fixed at start.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub lang: Lang,
     pub read_only: bool,
+    /// Lines the log pane keeps (`--log-buffer`).
+    pub log_buffer: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: Lang::default(),
+            read_only: false,
+            log_buffer: crate::tui::logbuf::DEFAULT_CAPACITY,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +185,7 @@ pub struct App {
 impl App {
     /// A new app and the effects that start it (the first snapshot).
     pub fn new(opts: Options, cluster: ClusterInfo, now: Timestamp) -> (App, Vec<Effect>) {
+        let logs = LogBuffer::with_capacity(opts.log_buffer);
         let mut app = App {
             opts,
             now,
@@ -186,7 +199,7 @@ impl App {
             focus: Focus::Steps,
             selected: 0,
             detail_scroll: 0,
-            logs: LogBuffer::default(),
+            logs,
             following_pods: BTreeSet::new(),
             logs_started: false,
             dialog: None,
