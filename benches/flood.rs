@@ -212,7 +212,11 @@ fn main() {
     }
     drop(logs);
     drop(keys);
-    // The last updates, drawn, so the screen shows the final dropped count.
+    // Close the help overlay if the last press opened it, and draw the last updates, so the
+    // screen shows the log pane's final dropped count.
+    if app.help {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)));
+    }
     let _ = terminal.draw(|f| ui::render(&app, f, theme));
     let sent = producer.join().unwrap_or(0);
     let _ = presser.join();
