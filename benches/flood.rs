@@ -215,7 +215,10 @@ fn main() {
     // Close the help overlay if the last press opened it, and draw the last updates, so the
     // screen shows the log pane's final dropped count.
     if app.help {
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)));
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('?'),
+            KeyModifiers::NONE,
+        )));
     }
     let _ = terminal.draw(|f| ui::render(&app, f, theme));
     let sent = producer.join().unwrap_or(0);

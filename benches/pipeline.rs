@@ -11,17 +11,17 @@ use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use mstui::analyze::lines::{BLOCK, Scanner};
 use mstui::analyze::prefilter::Prefilter;
-use mstui::report::LogFormat;
 use mstui::cluster::logs::TimedLine;
 use mstui::diagnose::sample;
-use mstui::vocab::Lang;
 use mstui::logs::classify;
+use mstui::report::LogFormat;
 use mstui::report::Paint;
 use mstui::tui::app::{App, Options};
 use mstui::tui::logbuf::LogBuffer;
 use mstui::tui::msg::Msg;
 use mstui::tui::theme::Theme;
 use mstui::tui::ui;
+use mstui::vocab::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::{Arc, LazyLock};
@@ -92,19 +92,21 @@ fn ring_ingest(bencher: Bencher) {
     let lines = log_lines();
     let pod: Arc<str> = Arc::from(sample::POD);
     let mut ring = LogBuffer::default();
-    bencher.counter(ItemsCount::new(lines.len())).bench_local(|| {
-        for l in &lines {
-            ring.push(
-                &pod,
-                TimedLine {
-                    timestamp: None,
-                    text: l.clone(),
-                },
-                false,
-            );
-        }
-        ring.dropped
-    });
+    bencher
+        .counter(ItemsCount::new(lines.len()))
+        .bench_local(|| {
+            for l in &lines {
+                ring.push(
+                    &pod,
+                    TimedLine {
+                        timestamp: None,
+                        text: l.clone(),
+                    },
+                    false,
+                );
+            }
+            ring.dropped
+        });
 }
 
 /// An app at 200×50 following `buffered` log lines of the generated mix.

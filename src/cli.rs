@@ -214,10 +214,7 @@ mod tests {
         assert_eq!(cli.global.namespace.as_deref(), Some("monitoring"));
         assert_eq!(cli.global.context, vec!["prod".to_string()]);
         assert!(cli.global.read_only);
-        assert_eq!(
-            cli.global.log_buffer,
-            crate::tui::logbuf::DEFAULT_CAPACITY
-        );
+        assert_eq!(cli.global.log_buffer, crate::tui::logbuf::DEFAULT_CAPACITY);
         let cli = parse(&["mstui", "--log-buffer", "500", "--demo"]).expect("parses");
         assert_eq!(cli.global.log_buffer, 500);
         assert!(parse(&["mstui", "--log-buffer", "lots"]).is_err());

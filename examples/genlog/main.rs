@@ -23,7 +23,11 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |name: &str| -> Option<u64> {
         let i = args.iter().position(|a| a == name)?;
-        Some(args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()))
+        Some(
+            args.get(i + 1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| usage()),
+        )
     };
     let seed = value("--seed").unwrap_or(1);
     let stdout = io::stdout();

@@ -78,7 +78,9 @@ fn problem_line(out: &mut impl Write, rng: &mut Rng, us: u64, p: Problem) -> io:
         ),
         3 => {
             let e = match p {
-                Problem::UnknownAuthority => format!("tls: failed to verify certificate: {}", err(&target)),
+                Problem::UnknownAuthority => {
+                    format!("tls: failed to verify certificate: {}", err(&target))
+                }
                 Problem::Refused => err(&target),
             };
             writeln!(
@@ -88,7 +90,9 @@ fn problem_line(out: &mut impl Write, rng: &mut Rng, us: u64, p: Problem) -> io:
         }
         _ => {
             let e = match p {
-                Problem::UnknownAuthority => format!("tls: failed to verify certificate: {}", err(&target)),
+                Problem::UnknownAuthority => {
+                    format!("tls: failed to verify certificate: {}", err(&target))
+                }
                 Problem::Refused => err(&target),
             };
             writeln!(
@@ -106,7 +110,11 @@ fn info_line(out: &mut impl Write, rng: &mut Rng, us: u64) -> io::Result<()> {
     let n = rng.below(NODES);
     let t = klog_time(us);
     match rng.below(10) {
-        0 => writeln!(out, "I{t}       1 manager.go:95] Scraping metrics from {} sources", 1 + n),
+        0 => writeln!(
+            out,
+            "I{t}       1 manager.go:95] Scraping metrics from {} sources",
+            1 + n
+        ),
         1 => writeln!(
             out,
             "I{t}       1 manager.go:148] ScrapeMetrics: time: {}.{}ms, nodes: {NODES}, pods: {}",
@@ -114,7 +122,10 @@ fn info_line(out: &mut impl Write, rng: &mut Rng, us: u64) -> io::Result<()> {
             rng.below(10),
             rng.below(3000)
         ),
-        2 => writeln!(out, "I{t}       1 scraper.go:144] \"Scraping node\" node=\"worker-{n}\""),
+        2 => writeln!(
+            out,
+            "I{t}       1 scraper.go:144] \"Scraping node\" node=\"worker-{n}\""
+        ),
         3 => writeln!(
             out,
             "I{t}       1 scraper.go:181] \"Scrape finished\" duration=\"{}.{}ms\" nodeCount={NODES} podCount={}",
@@ -128,12 +139,19 @@ fn info_line(out: &mut impl Write, rng: &mut Rng, us: u64) -> io::Result<()> {
             rng.below(1_000_000),
             rng.below(40)
         ),
-        5 => writeln!(out, "I{t}       1 storage.go:104] \"Storing metrics\" nodes={NODES} pods={}", rng.below(3000)),
+        5 => writeln!(
+            out,
+            "I{t}       1 storage.go:104] \"Storing metrics\" nodes={NODES} pods={}",
+            rng.below(3000)
+        ),
         6 => writeln!(
             out,
             "I{t}       1 handler.go:288] Adding GroupVersion metrics.k8s.io v1beta1 to ResourceManager"
         ),
-        7 => writeln!(out, "I{t}       1 secure_serving.go:213] Serving securely on [::]:10250"),
+        7 => writeln!(
+            out,
+            "I{t}       1 secure_serving.go:213] Serving securely on [::]:10250"
+        ),
         8 => writeln!(
             out,
             "{{\"ts\":{}.{:03},\"caller\":\"scraper/scraper.go:144\",\"msg\":\"Scraping node\",\"node\":{{\"name\":\"worker-{n}\"}},\"v\":2}}",
@@ -175,4 +193,3 @@ pub fn random_bytes(out: &mut impl Write, n: u64, seed: u64) -> io::Result<()> {
     }
     Ok(())
 }
-

@@ -220,7 +220,10 @@ mod tests {
         }
         let pre = Prefilter::new(&["x509"]);
         let s = Scanner::new(&pre, 64);
-        assert!(matches!(s.scan(Broken, |_, _| Ok(())), Err(ScanError::Read(_))));
+        assert!(matches!(
+            s.scan(Broken, |_, _| Ok(())),
+            Err(ScanError::Read(_))
+        ));
         let r = s.scan(&b"x509\n"[..], |_, _| Err(io::Error::other("pipe closed")));
         assert!(matches!(r, Err(ScanError::Sink(_))));
     }

@@ -15,11 +15,11 @@ pub mod prefilter;
 pub mod tally;
 
 // The vocabulary and report helpers this module uses, imported in one place.
-pub(crate) use crate::vocab::{Lang, RuleId, Severity, Step, Text, catalog};
 pub(crate) use crate::report::{Paint, severity_tag};
+pub(crate) use crate::vocab::{Lang, RuleId, Severity, Step, Text, catalog};
 
-use crate::report::LogFormat;
 use crate::logs::sanitize;
+use crate::report::LogFormat;
 use output::Sink;
 pub use pipeline::Tuning;
 use std::io::{self, Read, Write};

@@ -10,8 +10,8 @@
 
 use super::tally::{LineMatch, Tally};
 use super::{Lang, Paint, Text, catalog, severity_tag};
-use crate::report::LogFormat;
 use crate::logs::{Classified, SpanClass, segments};
+use crate::report::LogFormat;
 use std::io::{self, Write};
 
 /// How much of a matched line the text report shows.

@@ -14,8 +14,8 @@ use super::output::{EXCERPT_CHARS, Sink, render_match};
 use super::prefilter::Prefilter;
 use super::tally::{LineMatch, Tally};
 use super::{Paint, RunError, shown};
-use crate::report::LogFormat;
 use crate::logs::{classify, sanitize};
+use crate::report::LogFormat;
 use std::io::{self, Read, Write};
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -160,7 +160,9 @@ pub(crate) fn run<R: Read + Send, W: Write>(
         }
         drop(from_workers);
         let scanned = scanner.join().unwrap_or_else(|_| {
-            Err(ScanError::Read(io::Error::other("the scanner thread panicked")))
+            Err(ScanError::Read(io::Error::other(
+                "the scanner thread panicked",
+            )))
         });
         let problems = tally.has_problems();
         match (write_error, scanned) {

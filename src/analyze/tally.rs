@@ -145,11 +145,23 @@ mod tests {
         let mut t = Tally::default();
         let total = (NODES_PER_RULE + 50) as u64;
         for i in 0..total {
-            t.add(&m(i + 1, RuleId::KubeletCertUnknownAuthority, &format!("node-{i}")), || format!("excerpt {i}"));
+            t.add(
+                &m(
+                    i + 1,
+                    RuleId::KubeletCertUnknownAuthority,
+                    &format!("node-{i}"),
+                ),
+                || format!("excerpt {i}"),
+            );
         }
-        t.add(&m(total + 1, RuleId::KubeletUnreachable, "node-0"), || "refused".into());
+        t.add(&m(total + 1, RuleId::KubeletUnreachable, "node-0"), || {
+            "refused".into()
+        });
         let s = t.summaries();
-        let f15 = s.iter().find(|s| s.id == RuleId::KubeletCertUnknownAuthority).expect("F15");
+        let f15 = s
+            .iter()
+            .find(|s| s.id == RuleId::KubeletCertUnknownAuthority)
+            .expect("F15");
         assert_eq!((f15.count, f15.first_line), (total, 1));
         assert_eq!(f15.nodes.len(), NODES_PER_RULE);
         assert!(f15.nodes_truncated);
@@ -159,7 +171,10 @@ mod tests {
         assert_eq!(sample.len(), SAMPLE_PER_RULE + 1);
         assert!(sample.windows(2).all(|w| w[0].line < w[1].line));
         assert!(t.has_problems());
-        let f19 = s.iter().find(|s| s.id == RuleId::KubeletUnreachable).expect("F19");
+        let f19 = s
+            .iter()
+            .find(|s| s.id == RuleId::KubeletUnreachable)
+            .expect("F19");
         assert!(!f19.nodes_truncated);
     }
 }

@@ -68,8 +68,15 @@ fn streaming_finds_exactly_what_classifying_every_line_finds() {
         for workers in [1, 3] {
             let mut out = Vec::new();
             let tuning = Tuning { block, workers };
-            run_tuned(&input[..], &mut out, LogFormat::Ndjson, PLAIN, Lang::En, tuning)
-                .expect("in memory");
+            run_tuned(
+                &input[..],
+                &mut out,
+                LogFormat::Ndjson,
+                PLAIN,
+                Lang::En,
+                tuning,
+            )
+            .expect("in memory");
             assert_eq!(String::from_utf8_lossy(&out), want, "{tuning:?}");
         }
         let lines = String::from_utf8_lossy(&input).lines().count() as u64;
@@ -106,7 +113,10 @@ fn the_prefilter_keeps_every_line_the_classifier_matches() {
     assert!(lines.len() > 150, "{} classified lines", lines.len());
     let pre = Prefilter::global();
     for line in &lines {
-        assert!(pre.is_candidate(line.as_bytes()), "prefilter misses: {line}");
+        assert!(
+            pre.is_candidate(line.as_bytes()),
+            "prefilter misses: {line}"
+        );
     }
     // The escaped spellings above really are classified, so the check is not vacuous.
     assert!(lines.iter().any(|l| l.contains(r"didn\u0027t")));
@@ -117,7 +127,10 @@ fn the_prefilter_keeps_every_line_the_classifier_matches() {
 #[test]
 fn the_prefilter_skips_ordinary_info_lines() {
     let pre = Prefilter::global();
-    for (_, text) in FIXTURES.iter().filter(|(name, _)| name.starts_with("healthy")) {
+    for (_, text) in FIXTURES
+        .iter()
+        .filter(|(name, _)| name.starts_with("healthy"))
+    {
         for line in text.lines() {
             assert!(!pre.is_candidate(line.as_bytes()), "{line}");
         }
@@ -133,7 +146,10 @@ fn nothing_found_prints_no_ndjson_and_one_json_document() {
     let (json, _) = report(clean, LogFormat::Json, Lang::En, lines::BLOCK);
     let doc: serde_json::Value = serde_json::from_str(&json).expect("one JSON document");
     assert_eq!(doc["matched"], 0);
-    assert_eq!(doc["lines"], clean.split(|&b| b == b'\n').count() as u64 - 1);
+    assert_eq!(
+        doc["lines"],
+        clean.split(|&b| b == b'\n').count() as u64 - 1
+    );
     assert_eq!(doc["healthy"], true);
     let (nothing, tally) = report(b"", LogFormat::Json, Lang::En, lines::BLOCK);
     assert_eq!(tally.lines, 0);
@@ -143,7 +159,10 @@ fn nothing_found_prints_no_ndjson_and_one_json_document() {
 #[test]
 fn json_counts_everything_but_keeps_a_bounded_sample() {
     let line = sample::logs::x509_unknown_authority();
-    let one = line.lines().find(|l| classify(l).rule.is_some()).expect("a match");
+    let one = line
+        .lines()
+        .find(|l| classify(l).rule.is_some())
+        .expect("a match");
     let n = 5 * SAMPLE_PER_RULE;
     let input = format!("{one}\n").repeat(n);
     let (json, tally) = report(input.as_bytes(), LogFormat::Json, Lang::En, 4096);
@@ -208,5 +227,8 @@ fn a_closed_output_stops_the_run_and_reports_what_was_seen() {
     }
     let log = sample::logs::x509_unknown_authority();
     let r = run(log.as_bytes(), Closed, LogFormat::Ndjson, PLAIN, Lang::En);
-    assert!(matches!(r, Err(RunError::Write { problems: true, .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(RunError::Write { problems: true, .. })),
+        "{r:?}"
+    );
 }

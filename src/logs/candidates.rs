@@ -44,7 +44,10 @@ mod tests {
     fn literals_are_single_line_and_not_empty() {
         let all = candidate_literals();
         assert!(all.iter().any(|l| l == "Failed to scrape node"));
-        assert!(all.iter().any(|l| l == r#"\"400 Bad Request"#), "escaped spelling");
+        assert!(
+            all.iter().any(|l| l == r#"\"400 Bad Request"#),
+            "escaped spelling"
+        );
         for l in all {
             assert!(!l.is_empty() && !l.contains(['\n', '\r']), "{l:?}");
         }
