@@ -125,15 +125,13 @@ fn the_prefilter_keeps_every_line_the_classifier_matches() {
 }
 
 #[test]
-fn the_prefilter_skips_ordinary_info_lines() {
+fn the_prefilter_skips_most_ordinary_info_lines() {
     let pre = Prefilter::global();
-    for (_, text) in FIXTURES
-        .iter()
-        .filter(|(name, _)| name.starts_with("healthy"))
-    {
-        for line in text.lines() {
-            assert!(!pre.is_candidate(line.as_bytes()), "{line}");
-        }
+    for (name, text) in FIXTURES.iter().filter(|(name, _)| name.starts_with("healthy")) {
+        let lines: Vec<&str> = text.lines().collect();
+        let kept = lines.iter().filter(|l| pre.is_candidate(l.as_bytes())).count();
+        // Some benign lines share words with a scrape-error anchor; the point is that few do.
+        assert!(kept * 5 <= lines.len(), "{name}: {kept} of {} kept", lines.len());
     }
 }
 
