@@ -127,11 +127,21 @@ fn the_prefilter_keeps_every_line_the_classifier_matches() {
 #[test]
 fn the_prefilter_skips_most_ordinary_info_lines() {
     let pre = Prefilter::global();
-    for (name, text) in FIXTURES.iter().filter(|(name, _)| name.starts_with("healthy")) {
+    for (name, text) in FIXTURES
+        .iter()
+        .filter(|(name, _)| name.starts_with("healthy"))
+    {
         let lines: Vec<&str> = text.lines().collect();
-        let kept = lines.iter().filter(|l| pre.is_candidate(l.as_bytes())).count();
+        let kept = lines
+            .iter()
+            .filter(|l| pre.is_candidate(l.as_bytes()))
+            .count();
         // Some benign lines share words with a scrape-error anchor; the point is that few do.
-        assert!(kept * 5 <= lines.len(), "{name}: {kept} of {} kept", lines.len());
+        assert!(
+            kept * 5 <= lines.len(),
+            "{name}: {kept} of {} kept",
+            lines.len()
+        );
     }
 }
 
