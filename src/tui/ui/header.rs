@@ -9,6 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
@@ -60,7 +61,10 @@ pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme
         spans.push(Span::styled(format!("│ {}", text.get(l)), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), install);
-    frame.render_widget(Paragraph::new(verdict_line(app, theme)), verdict);
+    frame.render_widget(
+        Paragraph::new(verdict_line(app, usize::from(verdict.width), theme)),
+        verdict,
+    );
 
     let mut bar_spans = Vec::new();
     for step in Step::ALL {
@@ -78,7 +82,8 @@ pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme
     frame.render_widget(Paragraph::new(Line::from(bar_spans)), bar);
 }
 
-pub(super) fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
+/// The verdict, with the node coverage always in view: the title gives way (marked `…`).
+pub(super) fn verdict_line(app: &App, width: usize, theme: Theme) -> Line<'static> {
     let l = lang(app);
     let Some(snap) = app.snapshot.as_ref() else {
         let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][app.frame % 10];
@@ -92,13 +97,15 @@ pub(super) fn verdict_line(app: &App, theme: Theme) -> Line<'static> {
         None => format!("{}: —", t::COVERAGE.get(l)),
     };
     match crate::diagnose::headline(&app.findings) {
-        Some(f) if f.severity >= Severity::Warning => Line::from(vec![
-            Span::styled(
-                format!(" {} {} ", f.id, crate::logs::sanitize(f.title(l), 300)),
-                theme.severity(f.severity),
-            ),
-            Span::styled(format!("· {coverage}"), theme.muted()),
-        ]),
+        Some(f) if f.severity >= Severity::Warning => {
+            let tail = format!("· {coverage}");
+            let room = width.saturating_sub(tail.width() + f.id.to_string().len() + 3);
+            let title = ellipsize(&crate::logs::sanitize(f.title(l), 300), room);
+            Line::from(vec![
+                Span::styled(format!(" {} {title} ", f.id), theme.severity(f.severity)),
+                Span::styled(tail, theme.muted()),
+            ])
+        }
         _ => Line::from(vec![
             Span::styled(format!(" ✔ {} ", t::HEALTHY.get(l)), theme.ok()),
             Span::styled(format!("· {coverage}"), theme.muted()),

@@ -97,6 +97,26 @@ pub(super) fn clear_under(frame: &mut Frame, area: Rect) {
 }
 
 /// A centred rectangle of `percent_x` × `percent_y` of `area`.
+/// `text` cut to `width` columns, ending in `…` when cut.
+pub(super) fn ellipsize(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// Rows `lines` take when wrapped at `width` (word wrapping may take a row more for a long
 /// word; this counts by display width, which is what the view needs to place its end).
 pub(super) fn wrapped_rows(lines: &[ratatui::text::Line], width: u16) -> usize {
