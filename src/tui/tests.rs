@@ -488,7 +488,7 @@ fn error_signatures_are_highlighted_in_colour_and_without() {
             let row: String = (0..area.width)
                 .map(|x| buffer[(x, y)].symbol().to_string())
                 .collect();
-            if let Some(col) = row.find("x509: certificate") {
+            if let Some(col) = row.find("certificate signed by unknown") {
                 let x = row[..col].chars().count() as u16;
                 let cell = &buffer[(x, y)];
                 assert_eq!(cell.fg, expected.fg.unwrap_or(cell.fg), "colour={color}");

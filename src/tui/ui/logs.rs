@@ -111,33 +111,66 @@ pub(super) fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) 
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Cut a line's spans into rows of at most `width` cells (hard wrap, like a pager), so the
-/// row count is exact and the newest line can be kept in view.
+/// Cut a line's spans into rows of at most `width` cells, breaking after a space where the row
+/// has one (so words stay whole) and inside a word only when it is longer than a row.
 pub(super) fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
     use unicode_width::UnicodeWidthChar;
-    let mut rows: Vec<Line<'static>> = Vec::new();
-    let mut row: Vec<Span<'static>> = Vec::new();
-    let mut used = 0;
-    for span in spans {
-        let mut piece = String::new();
-        for ch in span.content.chars() {
-            let w = ch.width().unwrap_or(0);
-            if used + w > width && used > 0 {
-                row.push(Span::styled(std::mem::take(&mut piece), span.style));
-                rows.push(Line::from(std::mem::take(&mut row)));
-                used = 0;
+    let width = width.max(1);
+    let cells: Vec<(char, usize, usize)> = spans
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.content
+                .chars()
+                .map(move |c| (c, i, c.width().unwrap_or(0)))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut start = 0;
+    while start < cells.len() {
+        let mut used = 0;
+        let mut end = start;
+        let mut after_space = None;
+        while end < cells.len() && (used + cells[end].2 <= width || end == start) {
+            used += cells[end].2;
+            if cells[end].0 == ' ' {
+                after_space = Some(end + 1);
             }
-            piece.push(ch);
-            used += w;
+            end += 1;
         }
-        if !piece.is_empty() {
-            row.push(Span::styled(piece, span.style));
+        if end < cells.len()
+            && let Some(cut) = after_space.filter(|&c| c > start && c < end)
+        {
+            end = cut;
         }
+        rows.push(row_of(&cells[start..end], &spans));
+        start = end;
     }
-    if !row.is_empty() || rows.is_empty() {
-        rows.push(Line::from(row));
+    if rows.is_empty() {
+        rows.push(Line::default());
     }
     rows
+}
+
+/// One row from a run of cells, one span per run of the same source span (same style).
+fn row_of(cells: &[(char, usize, usize)], spans: &[Span<'static>]) -> Line<'static> {
+    let mut out: Vec<Span<'static>> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for &(c, i, _) in cells {
+        match current.as_mut() {
+            Some((j, text)) if *j == i => text.push(c),
+            _ => {
+                if let Some((j, text)) = current.take() {
+                    out.push(Span::styled(text, spans[j].style));
+                }
+                current = Some((i, c.to_string()));
+            }
+        }
+    }
+    if let Some((j, text)) = current {
+        out.push(Span::styled(text, spans[j].style));
+    }
+    Line::from(out)
 }
 
 /// The distinguishing tail of a pod name: `metrics-server-7d9f6c-abcde` → `abcde`.
@@ -146,4 +179,47 @@ pub(super) fn short_pod(pod: &str) -> &str {
         .next()
         .filter(|s| !s.is_empty())
         .unwrap_or(pod)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Style;
+
+    fn text(rows: &[Line]) -> Vec<String> {
+        rows.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn words_stay_whole_and_styles_follow_their_text() {
+        let red = Style::new().fg(ratatui::style::Color::Red);
+        let spans = vec![
+            Span::raw("tls: failed to verify "),
+            Span::styled("certificate signed by unknown authority", red),
+        ];
+        let rows = wrap_spans(spans, 30);
+        assert_eq!(
+            text(&rows),
+            [
+                "tls: failed to verify ",
+                "certificate signed by unknown ",
+                "authority"
+            ]
+        );
+        assert_eq!(rows[1].spans[0].style, red);
+        assert!(rows.iter().all(|r| r.width() <= 30));
+    }
+
+    #[test]
+    fn a_word_longer_than_a_row_is_cut_inside() {
+        let rows = wrap_spans(vec![Span::raw("abcdefghij klm")], 4);
+        assert_eq!(text(&rows), ["abcd", "efgh", "ij ", "klm"]);
+    }
+
+    #[test]
+    fn wide_characters_never_overflow_and_empty_lines_keep_a_row() {
+        let rows = wrap_spans(vec![Span::raw("인증서 오류입니다")], 6);
+        assert!(rows.iter().all(|r| r.width() <= 6), "{:?}", text(&rows));
+        assert_eq!(wrap_spans(Vec::new(), 10).len(), 1);
+    }
 }
