@@ -21,7 +21,10 @@ use mstui::vocab::FixId;
 use mstui::vocab::{Action, Severity};
 use std::path::Path;
 use std::time::Duration;
-use support::cluster::{MS_NAME, MS_NAMESPACE, NODES, apiservice_condition, node_metrics_for_all};
+use support::cluster::{
+    MS_NAME, MS_NAMESPACE, NO_METRICS_TO_SERVE, NODES, apiservice_available, apiservice_condition,
+    apiservice_reason, node_metrics_for_all,
+};
 use support::*;
 
 const LONG: Duration = Duration::from_secs(150);
@@ -106,15 +109,22 @@ async fn fix_and_restart(
     let client = &conn.client;
     // Plan against a settled Deployment: a status write by the deployment controller would also
     // move resourceVersion (a spurious 409, and a moving target for the dry-run check below).
+    // Settled = the spec is observed and nothing wrote it for a second (a broken metrics-server
+    // never becomes available, so "rollout complete" is not the test here).
     wait_for("deployment settled", LONG, POLL, || async {
-        let d = apply::get_deployment(client, MS_NAMESPACE, MS_NAME)
-            .await
-            .map_err(|e| e.to_string())?;
-        let st = rollout_status(&d);
-        if st.phase == RolloutPhase::Complete {
+        let get = || async {
+            apply::get_deployment(client, c.ns(), MS_NAME)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        let a = get().await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let b = get().await?;
+        let observed = b.status.as_ref().and_then(|s| s.observed_generation);
+        if rv(&a) == rv(&b) && observed >= b.metadata.generation {
             Ok(())
         } else {
-            Err(st.message)
+            Err(rollout_status(&b).message)
         }
     })
     .await
@@ -151,7 +161,7 @@ async fn fix_and_restart(
         .unwrap_or_else(|e| panic!("dry-run: {e}"));
     let stored = apply::stored_list(&p, &dry).expect("dry-run answer has the container");
     assert_eq!(stored, p.after, "dry-run answer differs from the plan");
-    let now = apply::get_deployment(client, MS_NAMESPACE, MS_NAME)
+    let now = apply::get_deployment(client, c.ns(), MS_NAME)
         .await
         .expect("get deployment");
     assert_eq!(
@@ -168,7 +178,7 @@ async fn fix_and_restart(
     assert_ne!(rv(&applied), p.resource_version);
     assert_eq!(args_of(&applied), p.after);
     let starts_before = c.supervisor().state().starts;
-    let rs_api: Api<ReplicaSet> = Api::namespaced(client.clone(), MS_NAMESPACE);
+    let rs_api: Api<ReplicaSet> = Api::namespaced(client.clone(), c.ns());
     let rs_before: Vec<String> = rs_api
         .list(&ListParams::default())
         .await
@@ -187,19 +197,21 @@ async fn fix_and_restart(
     );
 
     // Rollout judged like `kubectl rollout status`; old pods gone (kwok deletes them).
+    let (ns, selector) = (c.ns(), c.ms_selector());
     let d = wait_for("rollout complete, only new pods left", LONG, POLL, || {
         let client = client.clone();
+        let selector = selector.clone();
         async move {
-            let d = apply::get_deployment(&client, MS_NAMESPACE, MS_NAME)
+            let d = apply::get_deployment(&client, ns, MS_NAME)
                 .await
                 .map_err(|e| e.to_string())?;
             let st = rollout_status(&d);
             if st.phase != RolloutPhase::Complete {
                 return Err(st.message);
             }
-            let pods: Api<Pod> = Api::namespaced(client.clone(), MS_NAMESPACE);
+            let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
             let l = pods
-                .list(&ListParams::default().labels("k8s-app=metrics-server"))
+                .list(&ListParams::default().labels(&selector))
                 .await
                 .map_err(|e| e.to_string())?;
             if l.items.len() != 1 {
@@ -228,9 +240,9 @@ async fn fix_and_restart(
     );
 
     // The real metrics-server restarted with the new flag for the new pod.
-    let pods: Api<Pod> = Api::namespaced(client.clone(), MS_NAMESPACE);
+    let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     let pod = pods
-        .list(&ListParams::default().labels("k8s-app=metrics-server"))
+        .list(&ListParams::default().labels(&selector))
         .await
         .expect("pods")
         .items
@@ -260,10 +272,21 @@ async fn fix_and_restart(
     d
 }
 
-/// The seed's quick fix, then the proof it worked: NodeMetrics for every node, a clean library
+/// The seed's quick fix, then the proof it worked: the endpoint turns ready and the APIService
+/// Available, NodeMetrics for every node, `kubectl top nodes` answers, a clean library
 /// diagnosis, and `mstui check` exiting 0.
 async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
     fix_and_restart(c, conn, FixId::KubeletInsecureTls, "--kubelet-insecure-tls").await;
+    wait_for("APIService Available=True (Passed)", LONG, POLL, || {
+        apiservice_reason(conn.client.clone(), "True", "Passed")
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let st = c.supervisor().state();
+    assert!(
+        st.ready && st.endpoint_ready == Some(true),
+        "the new pod passes /readyz and its endpoint is ready: {st:?}"
+    );
     wait_for(
         "NodeMetrics for every node",
         LONG,
@@ -275,6 +298,11 @@ async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
     let (snap, findings) = wait_healthy(conn).await;
     eprintln!("[e2e] healthy after the fix; findings {:?}", ids(&findings));
     print_top(&snap);
+    let top = kubectl_top(c, "after the fix").await;
+    assert_eq!(top.code, Some(0), "kubectl top nodes after the fix");
+    for n in NODES {
+        assert!(top.stdout.contains(n), "kubectl top nodes lists {n}");
+    }
     let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
     assert_eq!(
         ran.code,
@@ -283,6 +311,115 @@ async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
         finding_ids(&json),
         ran.stderr
     );
+}
+
+/// What the seed document shows for a metrics-server that cannot scrape any kubelet, measured on
+/// the real cluster: the pod Running but not Ready, `/readyz` failing with "no metrics to serve",
+/// the APIService `Available=False (MissingEndpoints)`, the aggregator answering 503, and
+/// `kubectl top nodes` failing. Returns the APIService condition line and kubectl's stderr.
+async fn assert_seed_chain(c: &Cluster) -> (String, String) {
+    let client = c.client.clone();
+    let (status, reason, message) = apiservice_available(client.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let condition = format!("Available={status} ({reason}): {message}");
+    eprintln!("[e2e] seed chain: APIService {condition}");
+    assert_eq!(
+        (status.as_str(), reason.as_str()),
+        ("False", "MissingEndpoints"),
+        "{condition}"
+    );
+    let st = c.supervisor().state();
+    eprintln!(
+        "[e2e] seed chain: supervisor probes {} ready {} endpoint {:?}, last /readyz failure: {:?}",
+        st.probes, st.ready, st.endpoint_ready, st.last_probe_failure
+    );
+    assert!(!st.ready && st.endpoint_ready == Some(false), "{st:?}");
+    let pods: Api<Pod> = Api::namespaced(client.clone(), c.ns());
+    let pod = pods
+        .list(&ListParams::default().labels(&c.ms_selector()))
+        .await
+        .expect("pods")
+        .items
+        .into_iter()
+        .find(|p| p.metadata.name == st.pod)
+        .expect("the served pod");
+    let status = pod.status.clone().unwrap_or_default();
+    let ready = status
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "Ready")
+        .map(|c| c.status.clone());
+    eprintln!(
+        "[e2e] seed chain: pod {:?} phase {:?} Ready={ready:?}",
+        pod.metadata.name, status.phase
+    );
+    assert_eq!(status.phase.as_deref(), Some("Running"));
+    assert_eq!(ready.as_deref(), Some("False"), "Running but not Ready");
+    let log = c.current_ms_log();
+    let probe_line = log
+        .lines()
+        .find(|l| l.contains(NO_METRICS_TO_SERVE))
+        .unwrap_or_else(|| panic!("no '{NO_METRICS_TO_SERVE}' in the metrics-server log"));
+    eprintln!("[e2e] seed chain: {probe_line}");
+    // The aggregator's own answer (kube's 503 retry layer off).
+    let kc = kube::config::Kubeconfig::read_from(&c.admin_kubeconfig).expect("kubeconfig");
+    let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .expect("config");
+    cfg.default_retry = false;
+    let no_retry = kube::Client::try_from(cfg).expect("client");
+    match Api::<mstui::metrics::NodeMetrics>::all(no_retry)
+        .list(&ListParams::default())
+        .await
+    {
+        Err(kube::Error::Api(s)) => {
+            eprintln!(
+                "[e2e] seed chain: list nodes.metrics.k8s.io → {} {} {:?}",
+                s.code, s.reason, s.message
+            );
+            assert_eq!(s.code, 503, "{s:?}");
+        }
+        other => panic!("expected a 503 from the aggregator, got {other:?}"),
+    }
+    let top = kubectl_top(c, "seed chain").await;
+    assert_ne!(top.code, Some(0), "kubectl top nodes must fail");
+    assert!(
+        top.stderr.contains("ServiceUnavailable")
+            || top.stderr.contains("Metrics API not available"),
+        "kubectl top nodes: {}",
+        top.stderr
+    );
+    (condition, top.stderr.trim().to_string())
+}
+
+/// `check -o json` on the seed chain: `root` is the headline (the root cause, by mstui's own
+/// ranking) and the Metrics API error the check met is the aggregator's 503.
+fn assert_check_chain(json: &serde_json::Value, root: &str) {
+    assert_check_has(json, root);
+    let findings = json["findings"].as_array().expect("findings");
+    let root_f = findings.iter().find(|f| f["id"] == root).expect("root");
+    assert_eq!(root_f["severity"], "error", "{root_f}");
+    let metrics_error = json["node_metrics"]["error"].as_str().unwrap_or_default();
+    eprintln!("[e2e] check's Metrics API error: {metrics_error}");
+    assert!(
+        metrics_error.contains("503") || metrics_error.to_lowercase().contains("unavailable"),
+        "expected the aggregator's 503 in node_metrics.error: {}",
+        json["node_metrics"]
+    );
+}
+
+/// The library's headline finding (what `check` prints first) must be `root`.
+async fn assert_headline(conn: &Connection, root: u8) -> Vec<Finding> {
+    let (_, findings) = snap_and_diagnose(conn).await;
+    let head = mstui::report::headline(&findings).map(|f| f.id);
+    eprintln!(
+        "[e2e] library findings {:?}; headline {head:?}",
+        ids(&findings)
+    );
+    assert_eq!(head, Some(RuleId(root)), "{:?}", ids(&findings));
+    findings
 }
 
 /// Poll the library snapshot + diagnose until no warning/error finding remains.
@@ -352,11 +489,11 @@ async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
     let _serial = serial();
     let _t = TestTimer::new("x509_is_diagnosed_then_fixed_with_insecure_tls");
     let c = Cluster::start(Scenario::X509).await;
+    assert_seed_chain(&c).await;
 
     let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
-    assert_check_has(&json, "F15");
+    assert_check_chain(&json, "F15");
     assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
-    kubectl_top(&c, "x509").await;
     // kwok serves THIS pod's real metrics-server stderr through the apiserver.
     let logs = c
         .kubectl(&[
@@ -386,13 +523,82 @@ async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
     );
 
     let conn = conn(&c.admin_kubeconfig).await;
-    let (_, findings) = snap_and_diagnose(&conn).await;
-    assert!(
-        has(&findings, 15),
-        "library diagnose: F15 expected, got {:?}",
-        ids(&findings)
-    );
+    assert_headline(&conn, 15).await;
 
+    fix_x509_until_healthy(&c, &conn).await;
+}
+
+/// metrics-server installed the way the Helm chart does (namespace `monitoring`,
+/// `app.kubernetes.io/*` labels, the chart's args and Service): mstui follows the APIService to
+/// it, diagnoses the x509 chain there, and its fix works there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm_chart_install_is_found_diagnosed_and_fixed() {
+    let _serial = serial();
+    let _t = TestTimer::new("helm_chart_install_is_found_diagnosed_and_fixed");
+    let c = Cluster::start(Scenario::HelmChart).await;
+    assert_eq!(c.ns(), "monitoring");
+    assert_seed_chain(&c).await;
+
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    eprintln!("[e2e] check install: {}", json["install"]);
+    assert_eq!(
+        json["install"]["namespace"], "monitoring",
+        "{}",
+        json["install"]
+    );
+    assert_eq!(json["install"]["deployment"], MS_NAME);
+    assert_check_chain(&json, "F15");
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    assert_headline(&conn, 15).await;
+    fix_x509_until_healthy(&c, &conn).await;
+    let d = apply::get_deployment(&conn.client, "monitoring", MS_NAME)
+        .await
+        .expect("get");
+    let args = args_of(&d);
+    eprintln!("[e2e] helm deployment args after the fix: {args:?}");
+    assert!(args.iter().any(|a| a == "--kubelet-insecure-tls"));
+}
+
+/// The kubelet serving certificate is signed by the CA metrics-server trusts but names the
+/// nodes by DNS only, while metrics-server dials the InternalIP: F16 (the certificate does not
+/// cover the address), not F15 (untrusted issuer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubelet_cert_without_ip_san_is_f16_not_f15() {
+    let _serial = serial();
+    let _t = TestTimer::new("kubelet_cert_without_ip_san_is_f16_not_f15");
+    let c = Cluster::start(Scenario::NoIpSan).await;
+    let line = c
+        .current_ms_log()
+        .lines()
+        .find(|l| l.contains("doesn't contain any IP SANs"))
+        .map(str::to_string)
+        .expect("the IP SAN error in the log");
+    eprintln!("[e2e] metrics-server: {line}");
+    assert!(
+        !c.current_ms_log().contains("signed by unknown authority"),
+        "the issuer is trusted here"
+    );
+    assert_seed_chain(&c).await;
+
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_check_chain(&json, "F16");
+    let found = finding_ids(&json);
+    assert!(
+        !found.iter().any(|(i, _)| i == "F15"),
+        "F15 must not be reported for a trusted certificate without the IP SAN: {found:?}"
+    );
+    let f16 = json["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == "F16"))
+        .expect("F16");
+    eprintln!("[e2e] F16 evidence: {}", f16["evidence"]);
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    let findings = assert_headline(&conn, 16).await;
+    assert!(!has(&findings, 15), "{:?}", ids(&findings));
     fix_x509_until_healthy(&c, &conn).await;
 }
 

@@ -5,7 +5,11 @@
 //! - service-account signing key pair;
 //! - a SEPARATE kubelet CA for kwok's serving cert, so metrics-server, trusting only the cluster
 //!   CA, fails with `x509: certificate signed by unknown authority` exactly like a real kubeadm
-//!   cluster with self-signed kubelet certificates.
+//!   cluster with self-signed kubelet certificates;
+//! - or ([`KubeletCert::ClusterCaNoIpSan`]) a kwok serving cert from the cluster CA itself that
+//!   names the nodes by DNS only, so metrics-server trusts the issuer but dials an IP the
+//!   certificate does not cover: `x509: cannot validate certificate for 127.0.0.1 because it
+//!   doesn't contain any IP SANs` (kubelets whose serving certs were issued for the host name).
 
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -38,9 +42,23 @@ pub struct Pki {
 pub const ADMIN_USER: &str = "mstui-e2e-admin";
 pub const VIEWER_USER: &str = "mstui-e2e-viewer";
 pub const VIEWER_GROUP: &str = "mstui-e2e:viewers";
-/// metrics-server authenticates as its ServiceAccount's user name, so the upstream manifest's
-/// RBAC (bound to ServiceAccount kube-system/metrics-server) is what authorizes it.
-pub const METRICS_SERVER_USER: &str = "system:serviceaccount:kube-system:metrics-server";
+/// metrics-server authenticates as its ServiceAccount's user name, so the manifest's RBAC (bound
+/// to ServiceAccount `<namespace>/metrics-server`) is what authorizes it.
+pub fn metrics_server_user(namespace: &str) -> String {
+    format!("system:serviceaccount:{namespace}:metrics-server")
+}
+
+/// Which serving certificate kwok (the fake kubelet) presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KubeletCert {
+    /// From a separate CA nobody trusts; SANs cover every address the tests dial.
+    UntrustedCa,
+    /// From the cluster CA (the one in metrics-server's kubeconfig), DNS SANs only.
+    ClusterCaNoIpSan,
+}
+
+/// The DNS names of kwok's serving certificate (the node names).
+pub const KUBELET_DNS_SANS: [&str; 2] = ["node-1", "node-2"];
 
 struct Ca {
     issuer: Issuer<'static, KeyPair>,
@@ -109,7 +127,8 @@ fn leaf(
 }
 
 impl Pki {
-    pub fn generate(dir: &Path) -> Pki {
+    /// `ms_namespace`: where metrics-server's ServiceAccount lives (its client cert's user).
+    pub fn generate(dir: &Path, ms_namespace: &str, kubelet_cert: KubeletCert) -> Pki {
         std::fs::create_dir_all(dir).expect("pki dir");
         use ExtendedKeyUsagePurpose::{ClientAuth, ServerAuth};
         let (ca, ca_path) = new_ca(dir, "cluster-ca");
@@ -152,7 +171,7 @@ impl Pki {
             dir,
             &ca,
             "metrics-server",
-            METRICS_SERVER_USER,
+            &metrics_server_user(ms_namespace),
             &[],
             &[],
             ClientAuth,
@@ -166,15 +185,26 @@ impl Pki {
             &[],
             ClientAuth,
         );
-        let kwok = leaf(
-            dir,
-            &kubelet,
-            "kwok-serving",
-            "kwok-kubelet",
-            &[],
-            &["127.0.0.1", "127.0.0.2", "localhost", "node-1", "node-2"],
-            ServerAuth,
-        );
+        let kwok = match kubelet_cert {
+            KubeletCert::UntrustedCa => leaf(
+                dir,
+                &kubelet,
+                "kwok-serving",
+                "kwok-kubelet",
+                &[],
+                &["127.0.0.1", "127.0.0.2", "localhost", "node-1", "node-2"],
+                ServerAuth,
+            ),
+            KubeletCert::ClusterCaNoIpSan => leaf(
+                dir,
+                &ca,
+                "kwok-serving",
+                "kwok-kubelet",
+                &[],
+                &KUBELET_DNS_SANS,
+                ServerAuth,
+            ),
+        };
         let sa = KeyPair::generate().expect("SA key");
         let sa_public = dir.join("sa.pub");
         let sa_private = dir.join("sa.key");

@@ -3,13 +3,13 @@
 //! objects, and (via [`Supervisor`]) the real metrics-server behind the fake pod.
 
 use super::bins::{Bins, bins};
-use super::certs::{self, Pki};
+use super::certs::{self, KubeletCert, Pki};
 use super::proc::{self, Proc, listening};
-use super::scenario::Scenario;
-use super::supervisor::{self, HostFlags, Supervisor};
+use super::scenario::{HELM_RELEASE, Scenario};
+use super::supervisor::{HostFlags, Supervisor, Target};
 use super::{run, wait_for};
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Node, Pod, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod, Service, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use kube::api::{ListParams, PostParams};
@@ -20,9 +20,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub const NODES: [&str; 2] = ["node-1", "node-2"];
+/// The namespace of every scenario but `helm-chart` (see [`Scenario::namespace`]).
 pub const MS_NAMESPACE: &str = "kube-system";
 pub const MS_NAME: &str = "metrics-server";
 pub const APISERVICE: &str = "v1beta1.metrics.k8s.io";
+/// metrics-server's answer to a failed `/readyz` (`"Failed probe" probe="metric-storage-ready"`).
+pub const NO_METRICS_TO_SERVE: &str = "no metrics to serve";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Ports {
@@ -131,7 +134,12 @@ impl Cluster {
         ] {
             std::fs::create_dir_all(dir.join(d)).expect("scratch dir");
         }
-        let pki = Pki::generate(&dir.join("pki"));
+        let kubelet_cert = if scenario.kubelet_cert_without_ip_san() {
+            KubeletCert::ClusterCaNoIpSan
+        } else {
+            KubeletCert::UntrustedCa
+        };
+        let pki = Pki::generate(&dir.join("pki"), scenario.namespace(), kubelet_cert);
         // Hold every listener until all ports are chosen so they are distinct.
         let ports = {
             let ls: Vec<_> = (0..5)
@@ -304,6 +312,9 @@ impl Cluster {
                 // pods/log → kwok: by InternalIP (never the wrong-address scenario's Hostname);
                 // no --kubelet-certificate-authority, so the apiserver does not verify kwok.
                 "--kubelet-preferred-address-types=InternalIP".into(),
+                // The aggregator dials the Service's ready endpoint (the supervisor's EndpointSlice
+                // → 127.0.0.1:<metrics-server port>), never its ClusterIP, which nothing routes.
+                "--enable-aggregator-routing=true".into(),
                 "--profiling=false".into(),
             ],
             &[],
@@ -506,27 +517,66 @@ spec:
             .await;
         }
 
-        // metrics-server, as in the upstream v0.8.0 components.yaml (commonLabels k8s-app),
-        // with the harness's changes: Service ExternalName → 127.0.0.1 whose port (and the
-        // APIService's) is the host metrics-server port instead of 443, pod template pinned with
+        // metrics-server, as in the upstream v0.8.0 components.yaml (commonLabels k8s-app) or,
+        // for `helm-chart`, as `helm install metrics-server metrics-server/metrics-server -n
+        // monitoring` renders it (app.kubernetes.io/* labels, Helm annotations). The harness's
+        // changes: the Service has no ClusterIP route and its endpoints come from the
+        // supervisor's EndpointSlice (127.0.0.1:<host port>); the pod template is pinned with
         // nodeName (no scheduler).
-        let labels = json!({"k8s-app": "metrics-server"});
-        let ns = MS_NAMESPACE;
+        let ns = self.scenario.namespace();
+        if ns != "kube-system" && ns != "default" {
+            create(
+                &Api::<Namespace>::all(c.clone()),
+                json!({"metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}}),
+            )
+            .await;
+        }
+        let mut labels = serde_json::Map::new();
+        for (k, v) in self.scenario.object_labels() {
+            labels.insert(k.into(), v.into());
+        }
+        let labels = Value::Object(labels);
+        let mut selector = serde_json::Map::new();
+        for (k, v) in self.scenario.selector_labels() {
+            selector.insert(k.into(), v.into());
+        }
+        let selector = Value::Object(selector);
+        let annotations = if self.scenario == Scenario::HelmChart {
+            json!({"meta.helm.sh/release-name": HELM_RELEASE, "meta.helm.sh/release-namespace": ns})
+        } else {
+            json!({})
+        };
+        let meta = |name: &str, namespace: Option<&str>| {
+            let mut m = json!({"name": name, "labels": labels, "annotations": annotations});
+            if let Some(n) = namespace {
+                m["namespace"] = n.into();
+            }
+            m
+        };
         create(
             &Api::<ServiceAccount>::namespaced(c.clone(), ns),
-            json!({"metadata": {"name": MS_NAME, "namespace": ns, "labels": labels}}),
+            json!({"metadata": meta(MS_NAME, Some(ns))}),
         )
         .await;
         let cr: Api<ClusterRole> = Api::all(c.clone());
         let crb: Api<ClusterRoleBinding> = Api::all(c.clone());
+        let mut reader_labels = labels.clone();
+        for k in [
+            "rbac.authorization.k8s.io/aggregate-to-view",
+            "rbac.authorization.k8s.io/aggregate-to-edit",
+            "rbac.authorization.k8s.io/aggregate-to-admin",
+        ] {
+            reader_labels[k] = "true".into();
+        }
+        let reader_name = if self.scenario == Scenario::HelmChart {
+            "system:metrics-server-aggregated-reader"
+        } else {
+            "system:aggregated-metrics-reader"
+        };
         create(
             &cr,
             json!({
-                "metadata": {"name": "system:aggregated-metrics-reader", "labels": {
-                    "k8s-app": "metrics-server",
-                    "rbac.authorization.k8s.io/aggregate-to-view": "true",
-                    "rbac.authorization.k8s.io/aggregate-to-edit": "true",
-                    "rbac.authorization.k8s.io/aggregate-to-admin": "true"}},
+                "metadata": {"name": reader_name, "labels": reader_labels, "annotations": annotations},
                 "rules": [{"apiGroups": ["metrics.k8s.io"], "resources": ["pods", "nodes"], "verbs": ["get", "list", "watch"]}]
             }),
         )
@@ -534,7 +584,7 @@ spec:
         create(
             &cr,
             json!({
-                "metadata": {"name": "system:metrics-server", "labels": labels},
+                "metadata": meta("system:metrics-server", None),
                 "rules": [
                     {"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]},
                     {"apiGroups": [""], "resources": ["pods", "nodes"], "verbs": ["get", "list", "watch"]}
@@ -543,10 +593,11 @@ spec:
         )
         .await;
         let sa_subject = json!([{"kind": "ServiceAccount", "name": MS_NAME, "namespace": ns}]);
+        // The auth-reader RoleBinding lives in kube-system whatever the install namespace.
         create(
-            &Api::<RoleBinding>::namespaced(c.clone(), ns),
+            &Api::<RoleBinding>::namespaced(c.clone(), "kube-system"),
             json!({
-                "metadata": {"name": "metrics-server-auth-reader", "namespace": ns, "labels": labels},
+                "metadata": meta("metrics-server-auth-reader", Some("kube-system")),
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "extension-apiserver-authentication-reader"},
                 "subjects": sa_subject
             }),
@@ -555,7 +606,7 @@ spec:
         create(
             &crb,
             json!({
-                "metadata": {"name": "metrics-server:system:auth-delegator", "labels": labels},
+                "metadata": meta("metrics-server:system:auth-delegator", None),
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:auth-delegator"},
                 "subjects": sa_subject
             }),
@@ -564,18 +615,20 @@ spec:
         create(
             &crb,
             json!({
-                "metadata": {"name": "system:metrics-server", "labels": labels},
+                "metadata": meta("system:metrics-server", None),
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:metrics-server"},
                 "subjects": sa_subject
             }),
         )
         .await;
+        // The manifest's Service, selector included: no endpointslice controller runs here, so
+        // its only EndpointSlice is the supervisor's.
         create(
             &Api::<Service>::namespaced(c.clone(), ns),
             json!({
-                "metadata": {"name": MS_NAME, "namespace": ns, "labels": labels},
-                "spec": {"type": "ExternalName", "externalName": "127.0.0.1",
-                         "ports": [{"name": "https", "port": self.ports.metrics_server, "protocol": "TCP",
+                "metadata": meta(MS_NAME, Some(ns)),
+                "spec": {"type": "ClusterIP", "selector": selector,
+                         "ports": [{"name": "https", "port": 443, "protocol": "TCP",
                                     "targetPort": "https", "appProtocol": "https"}]}
             }),
         )
@@ -583,8 +636,8 @@ spec:
         create(
             &Api::<APIService>::all(c.clone()),
             json!({
-                "metadata": {"name": APISERVICE, "labels": labels},
-                "spec": {"service": {"name": MS_NAME, "namespace": ns, "port": self.ports.metrics_server},
+                "metadata": meta(APISERVICE, None),
+                "spec": {"service": {"name": MS_NAME, "namespace": ns, "port": 443},
                          "group": "metrics.k8s.io", "version": "v1beta1", "insecureSkipTLSVerify": true,
                          "groupPriorityMinimum": 100, "versionPriority": 100}
             }),
@@ -593,9 +646,9 @@ spec:
         create(
             &Api::<Deployment>::namespaced(c.clone(), ns),
             json!({
-                "metadata": {"name": MS_NAME, "namespace": ns, "labels": labels},
+                "metadata": meta(MS_NAME, Some(ns)),
                 "spec": {
-                    "selector": {"matchLabels": labels},
+                    "selector": {"matchLabels": selector},
                     "strategy": {"rollingUpdate": {"maxUnavailable": 0}},
                     "template": {
                         "metadata": {"labels": labels},
@@ -691,12 +744,31 @@ spec:
             port: self.ports.metrics_server,
             cert_dir: self.dir.join("ms-certs"),
         };
-        self.supervisor = Some(Supervisor::start(
-            self.admin_kubeconfig.clone(),
-            self.dir.join("pod-logs"),
-            flags,
-            self.scenario.runs_metrics_server(),
-        ));
+        let target = Target {
+            admin_kubeconfig: self.admin_kubeconfig.clone(),
+            log_dir: self.dir.join("pod-logs"),
+            namespace: self.scenario.namespace().into(),
+            selector: self.scenario.selector(),
+            service: MS_NAME.into(),
+            labels: self
+                .scenario
+                .object_labels()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            run_process: self.scenario.runs_metrics_server(),
+        };
+        self.supervisor = Some(Supervisor::start(target, flags));
+    }
+
+    /// The namespace metrics-server is installed in.
+    pub fn ns(&self) -> &'static str {
+        self.scenario.namespace()
+    }
+
+    /// The metrics-server pod selector (`k=v,…`).
+    pub fn ms_selector(&self) -> String {
+        self.scenario.selector()
     }
 
     /// The metrics-server supervisor (always present after `start`).
@@ -767,9 +839,9 @@ spec:
         wait_for("metrics-server pod Running", long, every, || {
             let c = c.clone();
             async move {
-                let pods: Api<Pod> = Api::namespaced(c, MS_NAMESPACE);
+                let pods: Api<Pod> = Api::namespaced(c, self.ns());
                 let l = pods
-                    .list(&ListParams::default().labels(supervisor::SELECTOR))
+                    .list(&ListParams::default().labels(&self.ms_selector()))
                     .await
                     .map_err(|e| e.to_string())?;
                 let running = l
@@ -789,9 +861,12 @@ spec:
         .await?;
         match self.scenario {
             Scenario::BackendDown => {
-                wait_for("APIService FailedDiscoveryCheck", long, every, || {
-                    apiservice_condition(c.clone(), "False")
-                })
+                wait_for(
+                    "APIService Available=False (FailedDiscoveryCheck)",
+                    long,
+                    every,
+                    || apiservice_reason(c.clone(), "False", "FailedDiscoveryCheck"),
+                )
                 .await?;
             }
             s => {
@@ -804,7 +879,12 @@ spec:
                     }
                 })
                 .await?;
-                if let Some(sig) = s.expected_log() {
+                let mut sigs: Vec<&str> = s.expected_log().into_iter().collect();
+                if s.never_ready() {
+                    // What metrics-server logs when the (supervisor's) readiness probe fails.
+                    sigs.push(NO_METRICS_TO_SERVE);
+                }
+                for sig in sigs {
                     wait_for(&format!("log line '{sig}'"), long, every, || {
                         let log = self.current_ms_log();
                         async move {
@@ -817,10 +897,20 @@ spec:
                     })
                     .await?;
                 }
-                wait_for("APIService Available", long, every, || {
-                    apiservice_condition(c.clone(), "True")
-                })
-                .await?;
+                if s.never_ready() {
+                    wait_for(
+                        "APIService Available=False (MissingEndpoints)",
+                        long,
+                        every,
+                        || apiservice_reason(c.clone(), "False", "MissingEndpoints"),
+                    )
+                    .await?;
+                } else {
+                    wait_for("APIService Available", long, every, || {
+                        apiservice_condition(c.clone(), "True")
+                    })
+                    .await?;
+                }
                 if s == Scenario::Healthy {
                     wait_for(
                         "NodeMetrics for every node",
@@ -933,6 +1023,33 @@ async fn nodes_ready(c: Client) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{ready}/{} nodes Ready", NODES.len()))
+    }
+}
+
+/// The APIService's Available condition: (status, reason, message).
+pub async fn apiservice_available(c: Client) -> Result<(String, String, String), String> {
+    let api: Api<APIService> = Api::all(c);
+    let a = api.get(APISERVICE).await.map_err(|e| e.to_string())?;
+    a.status
+        .and_then(|s| s.conditions)
+        .and_then(|cs| cs.into_iter().find(|c| c.type_ == "Available"))
+        .map(|c| {
+            (
+                c.status,
+                c.reason.unwrap_or_default(),
+                c.message.unwrap_or_default(),
+            )
+        })
+        .ok_or_else(|| "no Available condition yet".to_string())
+}
+
+/// Ok when the APIService's Available condition has `status` and `reason`.
+pub async fn apiservice_reason(c: Client, status: &str, reason: &str) -> Result<(), String> {
+    let (s, r, m) = apiservice_available(c).await?;
+    if s == status && r == reason {
+        Ok(())
+    } else {
+        Err(format!("Available={s} ({r}): {m}"))
     }
 }
 
