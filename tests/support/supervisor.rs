@@ -284,15 +284,16 @@ async fn run(target: Target, flags: HostFlags, stop: Arc<AtomicBool>, state: Arc
                     args.extend(allowed_args(&container_argv(pod)));
                     let mut r = launch(&flags.binary, &args, &file, pod_uid(pod));
                     r.prober = prober(flags.port).await;
-                    let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
-                    st.pod = Some(name.clone());
-                    st.pid = Some(r.child.id());
-                    st.args = args.clone();
-                    st.starts += 1;
-                    st.ready = false;
-                    st.probes = 0;
-                    st.last_probe_failure = None;
-                    drop(st);
+                    {
+                        let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
+                        st.pod = Some(name.clone());
+                        st.pid = Some(r.child.id());
+                        st.args = args.clone();
+                        st.starts += 1;
+                        st.ready = false;
+                        st.probes = 0;
+                        st.last_probe_failure = None;
+                    }
                     // A new container starts unready until its readiness probe passes.
                     if let Err(e) = set_pod_ready(&pods, pod, false).await {
                         set_err(e);
