@@ -73,6 +73,30 @@ fn args_of(d: &Deployment) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `name phase ready[ deleting]` of each pod (for wait messages).
+fn pod_states(pods: &[Pod]) -> String {
+    pods.iter()
+        .map(|p| {
+            let st = p.status.as_ref();
+            let ready = st
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+                .map_or("?", |c| c.status.as_str());
+            format!(
+                "{} {} Ready={ready}{}",
+                p.metadata.name.as_deref().unwrap_or("?"),
+                st.and_then(|s| s.phase.as_deref()).unwrap_or("?"),
+                if p.metadata.deletion_timestamp.is_some() {
+                    " deleting"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn rv(d: &Deployment) -> String {
     d.metadata.resource_version.clone().unwrap_or_default()
 }
@@ -206,16 +230,13 @@ async fn fix_and_restart(
                 .await
                 .map_err(|e| e.to_string())?;
             let st = rollout_status(&d);
-            if st.phase != RolloutPhase::Complete {
-                return Err(st.message);
-            }
             let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
             let l = pods
                 .list(&ListParams::default().labels(&selector))
                 .await
                 .map_err(|e| e.to_string())?;
-            if l.items.len() != 1 {
-                return Err(format!("{} metrics-server pods", l.items.len()));
+            if st.phase != RolloutPhase::Complete || l.items.len() != 1 {
+                return Err(format!("{}; pods {}", st.message, pod_states(&l.items)));
             }
             Ok(d)
         }
@@ -383,6 +404,23 @@ async fn assert_seed_chain(c: &Cluster) -> (String, String) {
         }
         other => panic!("expected a 503 from the aggregator, got {other:?}"),
     }
+    // The raw Metrics API call, as pre-aggregated-discovery kubectl made it (the seed's line).
+    let raw = c
+        .kubectl(&["get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes"])
+        .await;
+    eprintln!(
+        "[e2e] seed chain: kubectl get --raw /apis/metrics.k8s.io/v1beta1/nodes: exit {:?}: {}",
+        raw.code,
+        raw.stderr.trim()
+    );
+    assert_ne!(raw.code, Some(0));
+    assert!(
+        raw.stderr.contains("ServiceUnavailable"),
+        "kubectl get --raw: {}",
+        raw.stderr
+    );
+    // Current kubectl reads aggregated discovery, drops the unavailable group-version, and
+    // stops before the call: "error: Metrics API not available".
     let top = kubectl_top(c, "seed chain").await;
     assert_ne!(top.code, Some(0), "kubectl top nodes must fail");
     assert!(
@@ -523,6 +561,39 @@ async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
     );
 
     let conn = conn(&c.admin_kubeconfig).await;
+    assert_headline(&conn, 15).await;
+
+    // Past the warm-up window (2 × resolution + 30 s after the container started) the unready
+    // pod is F14, with the kubelet-style probe event and metrics-server's own probe line as
+    // evidence, and the headline stays the root cause F15.
+    let f14 = wait_for(
+        "check -o json: F14 (not Ready) after the warm-up window",
+        LONG,
+        Duration::from_secs(5),
+        || async {
+            let (_, json) = mstui_check(&c.admin_kubeconfig).await;
+            json["findings"]
+                .as_array()
+                .and_then(|fs| fs.iter().find(|f| f["id"] == "F14"))
+                .cloned()
+                .map(|f| (f, json.clone()))
+                .ok_or_else(|| format!("{:?}", finding_ids(&json)))
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (f14, json) = f14;
+    eprintln!("[e2e] F14 evidence: {}", f14["evidence"]);
+    assert_check_chain(&json, "F15");
+    let evidence = f14["evidence"].to_string();
+    assert!(
+        evidence.contains("Readiness probe failed") && evidence.contains(NO_METRICS_TO_SERVE),
+        "F14 quotes the failing readiness probe: {evidence}"
+    );
+    assert!(
+        evidence.contains("Available=False (MissingEndpoints)"),
+        "F14 names the APIService condition it causes: {evidence}"
+    );
     assert_headline(&conn, 15).await;
 
     fix_x509_until_healthy(&c, &conn).await;

@@ -430,7 +430,6 @@ spec:
         for y in [
             "stage/node/fast/node-initialize.yaml",
             "stage/node/heartbeat/node-heartbeat.yaml",
-            "stage/pod/fast/pod-ready.yaml",
             "stage/pod/fast/pod-complete.yaml",
             "stage/pod/fast/pod-delete.yaml",
             "metrics/resource/metrics-resource.yaml",
@@ -438,6 +437,7 @@ spec:
         ] {
             args.push(format!("--config={}", p(&self.bins.kwok_yaml(y))));
         }
+        args.push(format!("--config={}", p(&self.pod_ready_stage())));
         args.push(format!("--config={}", p(&cluster_logs)));
         let workdir = p(&self.dir.join("kwok-work"));
         self.spawn("kwok", args, &[("KWOK_WORKDIR", &workdir)]);
@@ -452,6 +452,43 @@ spec:
             "[e2e] control plane + kwok up at {:.1}s",
             t.elapsed().as_secs_f64()
         );
+    }
+
+    /// kwok's `pod-ready` stage, except that a `metrics-server` container starts unready (as
+    /// behind a kubelet whose readiness probe has not passed yet): the supervisor makes it Ready
+    /// when the real process's `/readyz` passes. Without this, kwok would report the new pod of a
+    /// rollout Ready at once and the Deployment would count it available before any probe.
+    fn pod_ready_stage(&self) -> PathBuf {
+        let stock = std::fs::read_to_string(self.bins.kwok_yaml("stage/pod/fast/pod-ready.yaml"))
+            .expect("kwok pod-ready stage");
+        let mut y = stock.clone();
+        let mut edit = |from: &str, to: &str| {
+            assert!(
+                y.contains(from),
+                "kwok's pod-ready stage changed: no {from:?}"
+            );
+            y = y.replacen(from, to, 1);
+        };
+        edit(
+            "{{ $now := Now }}\n",
+            "{{ $now := Now }}\n      {{ $probed := false }}{{ range .spec.containers }}{{ if eq .name \"metrics-server\" }}{{ $probed = true }}{{ end }}{{ end }}\n",
+        );
+        for t in ["Ready", "ContainersReady"] {
+            edit(
+                &format!("status: \"True\"\n        type: {t}\n"),
+                &format!(
+                    "status: {{{{ if $probed }}}}\"False\"{{{{ else }}}}\"True\"{{{{ end }}}}\n        type: {t}\n"
+                ),
+            );
+        }
+        // The first `ready: true` is in containerStatuses (initContainerStatuses follow).
+        edit(
+            "        ready: true\n",
+            "        ready: {{ ne .name \"metrics-server\" }}\n",
+        );
+        let path = self.dir.join("kwok-pod-ready.yaml");
+        write(&path, &y);
+        path
     }
 
     /// Poll `check` every 200 ms; fail if `proc_name` dies meanwhile or on timeout.

@@ -324,7 +324,15 @@ async fn run(target: Target, flags: HostFlags, stop: Arc<AtomicBool>, state: Arc
         let want: Option<(String, bool)> = if run_process {
             running.as_ref().map(|r| (r.pod_uid.clone(), r.ready))
         } else {
-            newest_running(&list).map(|p| (pod_uid(p), pod_condition(p, "Ready")))
+            // Backend-down: the pod passes its probe (as far as the cluster knows) but nothing
+            // answers the apiserver behind the endpoint.
+            let newest = newest_running(&list);
+            if let Some(p) = newest.filter(|p| !pod_condition(p, "Ready")) {
+                if let Err(e) = set_pod_ready(&pods, p, true).await {
+                    set_err(e);
+                }
+            }
+            newest.map(|p| (pod_uid(p), true))
         };
         if published.as_ref() != Some(&want) {
             let pod = want
@@ -413,10 +421,13 @@ async fn probe(
     let Some(pod) = list.iter().find(|p| pod_uid(p) == r.pod_uid) else {
         return;
     };
-    if let Err(e) = &outcome {
-        if !r.event_sent {
-            r.event_sent = unhealthy_event(client, ns, pod, e).await.is_ok();
-        }
+    // Like a readiness probe's initialDelaySeconds: a process that does not listen yet is not
+    // reported; an HTTP answer that is not 200 is.
+    if let Err(e) = outcome.as_ref()
+        && e.starts_with("HTTP probe failed")
+        && !r.event_sent
+    {
+        r.event_sent = unhealthy_event(client, ns, pod, e).await.is_ok();
     }
     if ready != r.ready || pod_condition(pod, "Ready") != ready {
         match set_pod_ready(pods, pod, ready).await {
