@@ -25,6 +25,7 @@ use support::cluster::{
     MS_NAME, MS_NAMESPACE, NO_METRICS_TO_SERVE, NODES, apiservice_available, apiservice_condition,
     apiservice_reason, node_metrics_for_all,
 };
+use support::scenario::HELM_RELEASE;
 use support::*;
 
 const LONG: Duration = Duration::from_secs(150);
@@ -618,6 +619,14 @@ async fn helm_chart_install_is_found_diagnosed_and_fixed() {
         json["install"]
     );
     assert_eq!(json["install"]["deployment"], MS_NAME);
+    // Followed from the APIService through the Service selector, and recognised as a Helm release.
+    assert_eq!(json["install"]["found_by"], "api-service");
+    assert_eq!(
+        json["install"]["kind"]["kind"], "helm",
+        "{}",
+        json["install"]
+    );
+    assert_eq!(json["install"]["kind"]["release"], HELM_RELEASE);
     assert_check_chain(&json, "F15");
     assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
 

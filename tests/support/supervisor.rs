@@ -23,6 +23,7 @@
 //! controller runs in the harness's kube-controller-manager, so this slice has one writer.
 
 use super::proc::{contain, stop_child};
+use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use kube::api::{
@@ -213,6 +214,7 @@ async fn run(target: Target, flags: HostFlags, stop: Arc<AtomicBool>, state: Arc
     let ns = target.namespace.as_str();
     let client = client(&target.admin_kubeconfig).await;
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let replicasets: Api<ReplicaSet> = Api::namespaced(client.clone(), ns);
     let logs: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &logs_resource());
     let mut have_logs: BTreeSet<String> = BTreeSet::new();
     let mut running: Option<Running> = None;
@@ -237,6 +239,7 @@ async fn run(target: Target, flags: HostFlags, stop: Arc<AtomicBool>, state: Arc
                 continue;
             }
         };
+        let revisions = rs_revisions(&replicasets, &target.selector).await;
         // A kwok Logs object + file for every pod, as soon as it exists.
         for pod in &list {
             let name = pod.metadata.name.clone().unwrap_or_default();
@@ -271,7 +274,7 @@ async fn run(target: Target, flags: HostFlags, stop: Arc<AtomicBool>, state: Arc
                 .insert(name, file);
         }
         if run_process {
-            let newest = newest_running(&list);
+            let newest = newest_running(&list, &revisions);
             let current_uid = running.as_ref().map(|r| r.pod_uid.clone());
             match newest {
                 Some(pod) if Some(pod_uid(pod)) != current_uid => {
@@ -326,7 +329,7 @@ async fn run(target: Target, flags: HostFlags, stop: Arc<AtomicBool>, state: Arc
         } else {
             // Backend-down: the pod passes its probe (as far as the cluster knows) but nothing
             // answers the apiserver behind the endpoint.
-            let newest = newest_running(&list);
+            let newest = newest_running(&list, &revisions);
             if let Some(p) = newest.filter(|p| !pod_condition(p, "Ready")) {
                 if let Err(e) = set_pod_ready(&pods, p, true).await {
                     set_err(e);
@@ -558,22 +561,55 @@ async fn publish_slice(
         .map_err(|e| format!("apply EndpointSlice {ns}/{name}: {e}"))
 }
 
-/// The newest Running, not-deleting pod (what a kubelet would be running the newest container of).
-fn newest_running(pods: &[Pod]) -> Option<&Pod> {
+/// The newest Running, not-deleting pod (what a kubelet would be running the newest container
+/// of). Newest = of the ReplicaSet with the highest `deployment.kubernetes.io/revision`, then by
+/// creation time and name: a fix and a restart create two ReplicaSets within the same second,
+/// and creationTimestamp has one-second resolution.
+fn newest_running<'a>(pods: &'a [Pod], revisions: &BTreeMap<String, i64>) -> Option<&'a Pod> {
+    let revision = |p: &Pod| {
+        p.metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.kind == "ReplicaSet")
+            .and_then(|o| revisions.get(&o.name).copied())
+            .unwrap_or(0)
+    };
     pods.iter()
         .filter(|p| p.metadata.deletion_timestamp.is_none())
         .filter(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
-        .max_by(|a, b| {
-            let ka = (
-                a.metadata.creation_timestamp.as_ref().map(|t| t.0),
-                a.metadata.name.clone(),
-            );
-            let kb = (
-                b.metadata.creation_timestamp.as_ref().map(|t| t.0),
-                b.metadata.name.clone(),
-            );
-            ka.cmp(&kb)
+        .max_by_key(|p| {
+            (
+                revision(p),
+                p.metadata.creation_timestamp.as_ref().map(|t| t.0),
+                p.metadata.name.clone(),
+            )
         })
+}
+
+/// ReplicaSet name → its Deployment revision.
+async fn rs_revisions(rs: &Api<ReplicaSet>, selector: &str) -> BTreeMap<String, i64> {
+    let Ok(Ok(l)) = tokio::time::timeout(
+        Duration::from_secs(5),
+        rs.list(&ListParams::default().labels(selector)),
+    )
+    .await
+    else {
+        return BTreeMap::new();
+    };
+    l.items
+        .into_iter()
+        .filter_map(|r| {
+            let rev = r
+                .metadata
+                .annotations
+                .as_ref()?
+                .get("deployment.kubernetes.io/revision")?
+                .parse()
+                .ok()?;
+            Some((r.metadata.name?, rev))
+        })
+        .collect()
 }
 
 /// `command[1..] + args` of the metrics-server container (flags may live in either).
