@@ -98,6 +98,24 @@ fn pod_states(pods: &[Pod]) -> String {
         .join(", ")
 }
 
+/// The metrics-server ReplicaSet with the highest Deployment revision.
+async fn newest_rs(client: &kube::Client, ns: &str, selector: &str) -> Option<ReplicaSet> {
+    let rs: Api<ReplicaSet> = Api::namespaced(client.clone(), ns);
+    rs.list(&ListParams::default().labels(selector))
+        .await
+        .ok()?
+        .items
+        .into_iter()
+        .max_by_key(|r| {
+            r.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("deployment.kubernetes.io/revision"))
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+}
+
 fn rv(d: &Deployment) -> String {
     d.metadata.resource_version.clone().unwrap_or_default()
 }
@@ -125,11 +143,16 @@ fn assert_check_has(json: &serde_json::Value, id: &str) {
 /// Plan `fix` from a fresh snapshot, dry-run it (nothing stored), apply it, then rollout-restart,
 /// and wait until the new pod runs the real metrics-server with the changed args.
 /// All through the library code the TUI uses.
+///
+/// `heals`: the fix makes metrics-server pass `/readyz`, so the rollout completes and the old
+/// pods go. Otherwise the new pod stays unready and, with `maxUnavailable: 0`, the rollout waits
+/// with the old pod still there (as on a real cluster); then only the new pod's process is checked.
 async fn fix_and_restart(
     c: &Cluster,
     conn: &Connection,
     fix: FixId,
     expect_arg: &str,
+    heals: bool,
 ) -> Deployment {
     let client = &conn.client;
     // Plan against a settled Deployment: a status write by the deployment controller would also
@@ -223,7 +246,12 @@ async fn fix_and_restart(
 
     // Rollout judged like `kubectl rollout status`; old pods gone (kwok deletes them).
     let (ns, selector) = (c.ns(), c.ms_selector());
-    let d = wait_for("rollout complete, only new pods left", LONG, POLL, || {
+    let what = if heals {
+        "rollout complete, only new pods left"
+    } else {
+        "rollout waits for the new (unready) pod"
+    };
+    let (d, pod) = wait_for(what, LONG, POLL, || {
         let client = client.clone();
         let selector = selector.clone();
         async move {
@@ -236,14 +264,36 @@ async fn fix_and_restart(
                 .list(&ListParams::default().labels(&selector))
                 .await
                 .map_err(|e| e.to_string())?;
-            if st.phase != RolloutPhase::Complete || l.items.len() != 1 {
-                return Err(format!("{}; pods {}", st.message, pod_states(&l.items)));
+            let state = || format!("{}; pods {}", st.message, pod_states(&l.items));
+            if heals && (st.phase != RolloutPhase::Complete || l.items.len() != 1) {
+                return Err(state());
             }
-            Ok(d)
+            if !heals && (st.updated < st.desired || st.phase == RolloutPhase::Complete) {
+                return Err(state());
+            }
+            // The pod of the current template (its pod-template-hash is the newest RS's).
+            let hash = newest_rs(&client, ns, &selector)
+                .await
+                .and_then(|r| r.metadata.labels?.get("pod-template-hash").cloned())
+                .ok_or_else(state)?;
+            let pod = l
+                .items
+                .iter()
+                .find(|p| {
+                    p.metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get("pod-template-hash"))
+                        == Some(&hash)
+                })
+                .cloned()
+                .ok_or_else(state)?;
+            Ok((d, pod))
         }
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] {}", rollout_status(&d).message);
     assert!(d.metadata.generation >= restarted.metadata.generation);
     let rs_after = rs_api
         .list(&ListParams::default())
@@ -254,21 +304,17 @@ async fn fix_and_restart(
         .iter()
         .filter(|r| r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0) > 0)
         .collect();
-    assert_eq!(active.len(), 1, "one active ReplicaSet");
-    let active_name = active[0].metadata.name.clone().unwrap_or_default();
+    if heals {
+        assert_eq!(active.len(), 1, "one active ReplicaSet");
+    }
+    let newest = newest_rs(client, ns, &selector).await.expect("newest RS");
+    let newest_name = newest.metadata.name.clone().unwrap_or_default();
     assert!(
-        !rs_before.contains(&active_name),
-        "a NEW ReplicaSet runs the pod ({active_name}; before: {rs_before:?})"
+        !rs_before.contains(&newest_name),
+        "a NEW ReplicaSet runs the pod ({newest_name}; before: {rs_before:?})"
     );
 
     // The real metrics-server restarted with the new flag for the new pod.
-    let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
-    let pod = pods
-        .list(&ListParams::default().labels(&selector))
-        .await
-        .expect("pods")
-        .items
-        .remove(0);
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
     wait_for(
         "supervisor runs metrics-server for the new pod",
@@ -298,7 +344,14 @@ async fn fix_and_restart(
 /// Available, NodeMetrics for every node, `kubectl top nodes` answers, a clean library
 /// diagnosis, and `mstui check` exiting 0.
 async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
-    fix_and_restart(c, conn, FixId::KubeletInsecureTls, "--kubelet-insecure-tls").await;
+    fix_and_restart(
+        c,
+        conn,
+        FixId::KubeletInsecureTls,
+        "--kubelet-insecure-tls",
+        true,
+    )
+    .await;
     wait_for("APIService Available=True (Passed)", LONG, POLL, || {
         apiservice_reason(conn.client.clone(), "True", "Passed")
     })
@@ -698,6 +751,7 @@ async fn wrong_address_then_x509_then_healthy() {
         &conn,
         FixId::PreferredAddressTypes,
         "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+        false,
     )
     .await;
     // With the address fixed, the next layer shows: the kubelet cert is not trusted.
