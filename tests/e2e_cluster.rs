@@ -1012,3 +1012,178 @@ async fn concurrent_edit_between_plan_and_apply_is_a_conflict() {
             .is_some_and(|a| a.contains_key("e2e.mstui/edited-by"))
     );
 }
+
+/// A client for `kubeconfig` (kube-rs directly, not mstui's connect).
+async fn kube_client(kubeconfig: &Path) -> kube::Client {
+    let kc = kube::config::Kubeconfig::read_from(kubeconfig).expect("kubeconfig");
+    let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .expect("config");
+    kube::Client::try_from(cfg).expect("client")
+}
+
+/// The proper TLS fix on the real cluster (issue 12 §4): each kubelet (as its own
+/// `system:node:<name>` identity) requests a `kubernetes.io/kubelet-serving` certificate for its
+/// name and InternalIP; mstui offers the approval with F15, shows the requested names, approves
+/// (dry-run first); kube-controller-manager's signer issues the certificates from the cluster
+/// CA; the kubelet endpoint serves the issued certificate; and the unchanged metrics-server,
+/// still verifying kubelets (no `--kubelet-insecure-tls`), scrapes, turns Ready and serves metrics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls() {
+    use k8s_openapi::ByteString;
+    use k8s_openapi::api::certificates::v1::{
+        CertificateSigningRequest, CertificateSigningRequestSpec,
+    };
+    use kube::api::PostParams;
+    use mstui::fix::plan::plan_approve_csrs;
+    let _serial = serial();
+    let _t = TestTimer::new("kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls");
+    let mut c = Cluster::start(Scenario::X509).await;
+    let mut keys = std::collections::BTreeMap::new();
+    for n in NODES {
+        let (key, csr) = support::certs::kubelet_serving_request(n, &[n, "127.0.0.1"]);
+        keys.insert(n.to_string(), key);
+        let node_client = kube_client(&c.node_kubeconfig(n)).await;
+        let obj = CertificateSigningRequest {
+            metadata: kube::api::ObjectMeta {
+                name: Some(format!("csr-{n}")),
+                ..Default::default()
+            },
+            spec: CertificateSigningRequestSpec {
+                request: ByteString(csr.into_bytes()),
+                signer_name: "kubernetes.io/kubelet-serving".into(),
+                usages: Some(vec!["digital signature".into(), "server auth".into()]),
+                ..Default::default()
+            },
+            status: None,
+        };
+        let created = Api::<CertificateSigningRequest>::all(node_client)
+            .create(&PostParams::default(), &obj)
+            .await
+            .unwrap_or_else(|e| panic!("{n} requests its serving certificate: {e}"));
+        assert_eq!(
+            created.spec.username.as_deref(),
+            Some(format!("system:node:{n}").as_str()),
+            "requested by the node itself"
+        );
+    }
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    let (snap, findings) = wait_for(
+        "F15 offers approving the kubelet-serving CSRs",
+        LONG,
+        Duration::from_secs(1),
+        || async {
+            let (snap, f) = snap_and_diagnose(&conn).await;
+            let offered = f
+                .iter()
+                .any(|x| x.id.number() == 15 && x.fixes.contains(&FixId::ApproveKubeletCsrs));
+            if offered {
+                Ok((snap, f))
+            } else {
+                Err(format!("{:?}", ids(&f)))
+            }
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let f15 = findings.iter().find(|f| f.id.number() == 15).expect("F15");
+    eprintln!("[e2e] F15 evidence: {:?}", f15.evidence);
+    let (_, json) = mstui_check(&c.admin_kubeconfig).await;
+    let fixes = json["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == "F15"))
+        .map(|f| f["fixes"].to_string())
+        .unwrap_or_default();
+    assert!(
+        fixes.contains("approve-kubelet-csrs"),
+        "check -o json: {fixes}"
+    );
+
+    let plan = plan_approve_csrs(&snap.kubelet_csrs).expect("pending CSRs");
+    for a in &plan.csrs {
+        eprintln!(
+            "[e2e] CSR {} node {:?} asks for {:?}; concerns {:?}",
+            a.name, a.node, a.request, a.concerns
+        );
+        assert!(a.concerns.is_empty(), "{}: {:?}", a.name, a.concerns);
+    }
+    assert_eq!(plan.csrs.len(), NODES.len());
+    let csrs: Api<CertificateSigningRequest> = Api::all(conn.client.clone());
+    apply::send_csr_approvals(&conn.client, &plan, true)
+        .await
+        .unwrap_or_else(|e| panic!("dry-run approval: {e}"));
+    let after_dry = csrs.get("csr-node-1").await.expect("csr");
+    assert!(
+        after_dry.status.and_then(|s| s.conditions).is_none(),
+        "a dry-run approval stores nothing"
+    );
+    let approved = apply::send_csr_approvals(&conn.client, &plan, false)
+        .await
+        .unwrap_or_else(|e| panic!("approval: {e}"));
+    eprintln!("[e2e] approved {approved:?}");
+
+    // kube-controller-manager's signer issues the certificates.
+    let issued = wait_for("certificates issued", LONG, POLL, || {
+        let csrs = csrs.clone();
+        async move {
+            let mut out = Vec::new();
+            for n in NODES {
+                let c = csrs
+                    .get(&format!("csr-{n}"))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                match c.status.and_then(|s| s.certificate) {
+                    Some(cert) => out.push(String::from_utf8_lossy(&cert.0).into_owned()),
+                    None => return Err(format!("csr-{n} not issued yet")),
+                }
+            }
+            Ok(out)
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    // One kwok serves both nodes: it presents node-1's issued certificate (it covers 127.0.0.1,
+    // the InternalIP metrics-server dials for either node).
+    c.restart_kwok_with_serving_cert(&issued[0], &keys["node-1"])
+        .await;
+    let starts = c.supervisor().state().starts;
+
+    wait_for("APIService Available=True (Passed)", LONG, POLL, || {
+        apiservice_reason(conn.client.clone(), "True", "Passed")
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    wait_for(
+        "NodeMetrics for every node",
+        LONG,
+        Duration::from_secs(1),
+        || node_metrics_for_all(conn.client.clone()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let st = c.supervisor().state();
+    assert_eq!(st.starts, starts, "metrics-server was not restarted");
+    assert!(
+        !st.args.iter().any(|a| a == "--kubelet-insecure-tls"),
+        "{:?}",
+        st.args
+    );
+    let d = apply::get_deployment(&conn.client, c.ns(), MS_NAME)
+        .await
+        .expect("get");
+    assert!(!args_of(&d).iter().any(|a| a == "--kubelet-insecure-tls"));
+    let (snap, findings) = wait_healthy(&conn).await;
+    eprintln!(
+        "[e2e] healthy after approving; findings {:?}",
+        ids(&findings)
+    );
+    print_top(&snap);
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_eq!(
+        ran.code,
+        Some(0),
+        "check after approving: {:?}",
+        finding_ids(&json)
+    );
+}

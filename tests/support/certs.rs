@@ -27,6 +27,8 @@ pub struct Pair {
 #[derive(Debug, Clone)]
 pub struct Pki {
     pub ca: PathBuf,
+    /// The cluster CA's key (for kube-controller-manager's `--cluster-signing-key-file`).
+    pub ca_key: PathBuf,
     pub front_proxy_ca: PathBuf,
     pub kubelet_ca: PathBuf,
     pub apiserver: Pair,
@@ -35,6 +37,9 @@ pub struct Pki {
     pub metrics_server: Pair,
     pub front_proxy_client: Pair,
     pub kwok: Pair,
+    /// Client certs of the nodes' kubelets (`system:node:<name>` in `system:nodes`): what a
+    /// kubelet uses to request its serving certificate.
+    pub nodes: Vec<(String, Pair)>,
     pub sa_public: PathBuf,
     pub sa_private: PathBuf,
 }
@@ -90,6 +95,8 @@ fn new_ca(dir: &Path, name: &str) -> (Ca, PathBuf) {
     let cert = params.self_signed(&key).expect("self-sign CA");
     let path = dir.join(format!("{name}.crt"));
     write(&path, &cert.pem());
+    // kube-controller-manager's CSR signer reads the cluster CA's key.
+    write(&dir.join(format!("{name}.key")), &key.serialize_pem());
     (
         Ca {
             issuer: Issuer::new(params, key),
@@ -210,7 +217,25 @@ impl Pki {
         let sa_private = dir.join("sa.key");
         write(&sa_public, &sa.public_key_pem());
         write(&sa_private, &sa.serialize_pem());
+        let nodes = KUBELET_DNS_SANS
+            .iter()
+            .map(|n| {
+                let user = format!("system:node:{n}");
+                let pair = leaf(
+                    dir,
+                    &ca,
+                    &format!("{n}-client"),
+                    &user,
+                    &["system:nodes"],
+                    &[],
+                    ClientAuth,
+                );
+                (n.to_string(), pair)
+            })
+            .collect();
         Pki {
+            ca_key: dir.join("cluster-ca.key"),
+            nodes,
             ca: ca_path,
             front_proxy_ca: fp_path,
             kubelet_ca: kubelet_path,
@@ -224,4 +249,16 @@ impl Pki {
             sa_private,
         }
     }
+}
+
+/// A kubelet's serving-certificate request: a fresh key and a PEM CSR for
+/// `CN=system:node:<node>, O=system:nodes` with `sans` (DNS names and IPs), as the kubelet makes
+/// it with `serverTLSBootstrap: true`. Returns (key PEM, CSR PEM).
+pub fn kubelet_serving_request(node: &str, sans: &[&str]) -> (String, String) {
+    let key = KeyPair::generate().expect("generate kubelet key");
+    let mut params = CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        .expect("csr params");
+    params.distinguished_name = dn(&format!("system:node:{node}"), &["system:nodes"]);
+    let csr = params.serialize_request(&key).expect("serialize CSR");
+    (key.serialize_pem(), csr.pem().expect("CSR PEM"))
 }

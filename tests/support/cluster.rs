@@ -56,6 +56,8 @@ pub struct Cluster {
     pub supervisor: Option<Supervisor>,
     /// etcd, kube-apiserver, kube-controller-manager, kwok — stopped in reverse order.
     procs: Vec<Proc>,
+    /// kwok's argv, to restart it with another serving certificate.
+    kwok_args: Vec<String>,
     pub started_in: Duration,
 }
 
@@ -205,6 +207,7 @@ impl Cluster {
             client,
             supervisor: None,
             procs: Vec::new(),
+            kwok_args: Vec::new(),
             started_in: Duration::ZERO,
         };
         c.start_control_plane().await;
@@ -341,8 +344,11 @@ impl Cluster {
                 "--leader-elect=false".into(),
                 // The HPA controller reads the Metrics API like a real cluster's does, so HPAs go
                 // blind (ScalingActive=False, FailedGetResourceMetric) and recover for real.
-                "--controllers=deployment-controller,replicaset-controller,serviceaccount-controller,garbage-collector-controller,horizontal-pod-autoscaler-controller".into(),
+                "--controllers=deployment-controller,replicaset-controller,serviceaccount-controller,garbage-collector-controller,horizontal-pod-autoscaler-controller,certificatesigningrequest-signing-controller".into(),
                 "--horizontal-pod-autoscaler-sync-period=5s".into(),
+                // Signs approved CSRs (kubelet-serving among them) with the cluster CA.
+                format!("--cluster-signing-cert-file={}", p(&pki.ca)),
+                format!("--cluster-signing-key-file={}", p(&pki.ca_key)),
                 "--secure-port=0".into(),
                 "--use-service-account-credentials=false".into(),
             ],
@@ -440,6 +446,7 @@ spec:
         args.push(format!("--config={}", p(&self.pod_ready_stage())));
         args.push(format!("--config={}", p(&cluster_logs)));
         let workdir = p(&self.dir.join("kwok-work"));
+        self.kwok_args = args.clone();
         self.spawn("kwok", args, &[("KWOK_WORKDIR", &workdir)]);
         self.poll_until(
             "kwok listening",
@@ -452,6 +459,71 @@ spec:
             "[e2e] control plane + kwok up at {:.1}s",
             t.elapsed().as_secs_f64()
         );
+    }
+
+    /// Restart kwok (the kubelets' HTTPS endpoint) with another serving certificate, as a
+    /// kubelet does when its rotated serving certificate is issued.
+    pub async fn restart_kwok_with_serving_cert(&mut self, cert_pem: &str, key_pem: &str) {
+        let cert = self.dir.join("pki").join("kwok-serving-issued.crt");
+        let key = self.dir.join("pki").join("kwok-serving-issued.key");
+        write(&cert, cert_pem);
+        write(&key, key_pem);
+        let idx = self
+            .procs
+            .iter()
+            .position(|p| p.name == "kwok")
+            .expect("kwok runs");
+        let mut old = self.procs.remove(idx);
+        old.stop(Duration::from_secs(3));
+        drop(old);
+        let args: Vec<String> = self
+            .kwok_args
+            .iter()
+            .map(|a| {
+                if a.starts_with("--tls-cert-file=") {
+                    format!("--tls-cert-file={}", cert.display())
+                } else if a.starts_with("--tls-private-key-file=") {
+                    format!("--tls-private-key-file={}", key.display())
+                } else {
+                    a.clone()
+                }
+            })
+            .collect();
+        let workdir = self.dir.join("kwok-work").display().to_string();
+        // A second log file: Proc::spawn truncates.
+        let p = Proc::spawn(
+            "kwok",
+            &self.bins.path("kwok"),
+            &args,
+            &[("KWOK_WORKDIR", &workdir)],
+            &self.log("kwok-2"),
+        );
+        self.procs.push(p);
+        let port = self.ports.kwok;
+        self.poll_until(
+            "kwok listening again",
+            Duration::from_secs(30),
+            "kwok",
+            |_| async move { listening(port) },
+        )
+        .await;
+    }
+
+    /// A kubeconfig for node `node`'s kubelet identity (`system:node:<node>`).
+    pub fn node_kubeconfig(&self, node: &str) -> PathBuf {
+        let pair = &self
+            .pki
+            .nodes
+            .iter()
+            .find(|(n, _)| n == node)
+            .expect("known node")
+            .1;
+        let path = self.dir.join(format!("{node}.kubeconfig"));
+        write(
+            &path,
+            &kubeconfig(self.ports.apiserver, &self.pki.ca, node, pair),
+        );
+        path
     }
 
     /// kwok's `pod-ready` stage, except that a `metrics-server` container starts unready (as
@@ -714,6 +786,17 @@ spec:
                         }
                     }
                 }
+            }),
+        )
+        .await;
+
+        // Kubelets may request certificates (kubeadm binds the same role for bootstrapping).
+        create(
+            &crb,
+            json!({
+                "metadata": {"name": "mstui-e2e:nodes-request-certificates"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:node-bootstrapper"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:nodes"}]
             }),
         )
         .await;
