@@ -1024,8 +1024,9 @@ async fn kube_client(kubeconfig: &Path) -> kube::Client {
 
 /// The proper TLS fix on the real cluster (issue 12 §4): each kubelet (as its own
 /// `system:node:<name>` identity) requests a `kubernetes.io/kubelet-serving` certificate for its
-/// name and InternalIP; mstui offers the approval with F15, shows the requested names, approves
-/// (dry-run first); kube-controller-manager's signer issues the certificates from the cluster
+/// name and InternalIP (and node-2 also one for a foreign IP); mstui offers the approval with
+/// F15, checks each request's names against its node (the foreign IP is refused with the
+/// reason), approves the rest (dry-run first); kube-controller-manager's signer issues the certificates from the cluster
 /// CA; the kubelet endpoint serves the issued certificate; and the unchanged metrics-server,
 /// still verifying kubelets (no `--kubelet-insecure-tls`), scrapes, turns Ready and serves metrics.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1035,18 +1036,24 @@ async fn kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls() 
         CertificateSigningRequest, CertificateSigningRequestSpec,
     };
     use kube::api::PostParams;
-    use mstui::fix::plan::plan_approve_csrs;
+    use mstui::fix::plan::plan_approve_csrs_checked;
     let _serial = serial();
     let _t = TestTimer::new("kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls");
     let mut c = Cluster::start(Scenario::X509).await;
     let mut keys = std::collections::BTreeMap::new();
-    for n in NODES {
-        let (key, csr) = support::certs::kubelet_serving_request(n, &[n, "127.0.0.1"]);
-        keys.insert(n.to_string(), key);
+    // node-2 also asks for an IP it does not have (what a stolen node credential might ask).
+    let requests = [
+        ("node-1", "csr-node-1", "127.0.0.1"),
+        ("node-2", "csr-node-2", "127.0.0.1"),
+        ("node-2", "csr-node-2-foreign-ip", "10.9.9.9"),
+    ];
+    for (n, name, ip) in requests {
+        let (key, csr) = support::certs::kubelet_serving_request(n, &[n, ip]);
+        keys.insert(name.to_string(), key);
         let node_client = kube_client(&c.node_kubeconfig(n)).await;
         let obj = CertificateSigningRequest {
             metadata: kube::api::ObjectMeta {
-                name: Some(format!("csr-{n}")),
+                name: Some(name.to_string()),
                 ..Default::default()
             },
             spec: CertificateSigningRequestSpec {
@@ -1100,7 +1107,18 @@ async fn kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls() 
         "check -o json: {fixes}"
     );
 
-    let plan = plan_approve_csrs(&snap.kubelet_csrs).expect("pending CSRs");
+    // Approve after checking each request's names against its node: the foreign IP is refused.
+    let (plan, refused) = plan_approve_csrs_checked(&snap.kubelet_csrs, &snap.nodes);
+    let plan = plan.expect("approvable CSRs");
+    for r in &refused {
+        eprintln!("[e2e] CSR {} refused: {}", r.name, r.reasons.join("; "));
+    }
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].name, "csr-node-2-foreign-ip");
+    assert_eq!(
+        refused[0].reasons,
+        ["asks for IP 10.9.9.9, which is not an address of node node-2 (127.0.0.1)"]
+    );
     for a in &plan.csrs {
         eprintln!(
             "[e2e] CSR {} node {:?} asks for {:?}; concerns {:?}",
@@ -1145,8 +1163,18 @@ async fn kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls() 
     .unwrap_or_else(|e| panic!("{e}"));
     // One kwok serves both nodes: it presents node-1's issued certificate (it covers 127.0.0.1,
     // the InternalIP metrics-server dials for either node).
-    c.restart_kwok_with_serving_cert(&issued[0], &keys["node-1"])
+    c.restart_kwok_with_serving_cert(&issued[0], &keys["csr-node-1"])
         .await;
+    let foreign = csrs.get("csr-node-2-foreign-ip").await.expect("csr");
+    assert!(
+        foreign
+            .status
+            .as_ref()
+            .and_then(|s| s.certificate.as_ref())
+            .is_none()
+            && foreign.status.and_then(|s| s.conditions).is_none(),
+        "the refused CSR stays pending and unsigned"
+    );
     let starts = c.supervisor().state().starts;
 
     wait_for("APIService Available=True (Passed)", LONG, POLL, || {
