@@ -21,7 +21,11 @@ use mstui::vocab::FixId;
 use mstui::vocab::{Action, Severity};
 use std::path::Path;
 use std::time::Duration;
-use support::cluster::{MS_NAME, MS_NAMESPACE, NODES, apiservice_condition, node_metrics_for_all};
+use support::cluster::{
+    MS_NAME, MS_NAMESPACE, NO_METRICS_TO_SERVE, NODES, apiservice_available, apiservice_condition,
+    apiservice_reason, node_metrics_for_all,
+};
+use support::scenario::HELM_RELEASE;
 use support::*;
 
 const LONG: Duration = Duration::from_secs(150);
@@ -70,6 +74,48 @@ fn args_of(d: &Deployment) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `name phase ready[ deleting]` of each pod (for wait messages).
+fn pod_states(pods: &[Pod]) -> String {
+    pods.iter()
+        .map(|p| {
+            let st = p.status.as_ref();
+            let ready = st
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+                .map_or("?", |c| c.status.as_str());
+            format!(
+                "{} {} Ready={ready}{}",
+                p.metadata.name.as_deref().unwrap_or("?"),
+                st.and_then(|s| s.phase.as_deref()).unwrap_or("?"),
+                if p.metadata.deletion_timestamp.is_some() {
+                    " deleting"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The metrics-server ReplicaSet with the highest Deployment revision.
+async fn newest_rs(client: &kube::Client, ns: &str, selector: &str) -> Option<ReplicaSet> {
+    let rs: Api<ReplicaSet> = Api::namespaced(client.clone(), ns);
+    rs.list(&ListParams::default().labels(selector))
+        .await
+        .ok()?
+        .items
+        .into_iter()
+        .max_by_key(|r| {
+            r.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("deployment.kubernetes.io/revision"))
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+}
+
 fn rv(d: &Deployment) -> String {
     d.metadata.resource_version.clone().unwrap_or_default()
 }
@@ -97,24 +143,36 @@ fn assert_check_has(json: &serde_json::Value, id: &str) {
 /// Plan `fix` from a fresh snapshot, dry-run it (nothing stored), apply it, then rollout-restart,
 /// and wait until the new pod runs the real metrics-server with the changed args.
 /// All through the library code the TUI uses.
+///
+/// `heals`: the fix makes metrics-server pass `/readyz`, so the rollout completes and the old
+/// pods go. Otherwise the new pod stays unready and, with `maxUnavailable: 0`, the rollout waits
+/// with the old pod still there (as on a real cluster); then only the new pod's process is checked.
 async fn fix_and_restart(
     c: &Cluster,
     conn: &Connection,
     fix: FixId,
     expect_arg: &str,
+    heals: bool,
 ) -> Deployment {
     let client = &conn.client;
     // Plan against a settled Deployment: a status write by the deployment controller would also
     // move resourceVersion (a spurious 409, and a moving target for the dry-run check below).
+    // Settled = the spec is observed and nothing wrote it for a second (a broken metrics-server
+    // never becomes available, so "rollout complete" is not the test here).
     wait_for("deployment settled", LONG, POLL, || async {
-        let d = apply::get_deployment(client, MS_NAMESPACE, MS_NAME)
-            .await
-            .map_err(|e| e.to_string())?;
-        let st = rollout_status(&d);
-        if st.phase == RolloutPhase::Complete {
+        let get = || async {
+            apply::get_deployment(client, c.ns(), MS_NAME)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        let a = get().await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let b = get().await?;
+        let observed = b.status.as_ref().and_then(|s| s.observed_generation);
+        if rv(&a) == rv(&b) && observed >= b.metadata.generation {
             Ok(())
         } else {
-            Err(st.message)
+            Err(rollout_status(&b).message)
         }
     })
     .await
@@ -151,7 +209,7 @@ async fn fix_and_restart(
         .unwrap_or_else(|e| panic!("dry-run: {e}"));
     let stored = apply::stored_list(&p, &dry).expect("dry-run answer has the container");
     assert_eq!(stored, p.after, "dry-run answer differs from the plan");
-    let now = apply::get_deployment(client, MS_NAMESPACE, MS_NAME)
+    let now = apply::get_deployment(client, c.ns(), MS_NAME)
         .await
         .expect("get deployment");
     assert_eq!(
@@ -168,7 +226,7 @@ async fn fix_and_restart(
     assert_ne!(rv(&applied), p.resource_version);
     assert_eq!(args_of(&applied), p.after);
     let starts_before = c.supervisor().state().starts;
-    let rs_api: Api<ReplicaSet> = Api::namespaced(client.clone(), MS_NAMESPACE);
+    let rs_api: Api<ReplicaSet> = Api::namespaced(client.clone(), c.ns());
     let rs_before: Vec<String> = rs_api
         .list(&ListParams::default())
         .await
@@ -187,29 +245,55 @@ async fn fix_and_restart(
     );
 
     // Rollout judged like `kubectl rollout status`; old pods gone (kwok deletes them).
-    let d = wait_for("rollout complete, only new pods left", LONG, POLL, || {
+    let (ns, selector) = (c.ns(), c.ms_selector());
+    let what = if heals {
+        "rollout complete, only new pods left"
+    } else {
+        "rollout waits for the new (unready) pod"
+    };
+    let (d, pod) = wait_for(what, LONG, POLL, || {
         let client = client.clone();
+        let selector = selector.clone();
         async move {
-            let d = apply::get_deployment(&client, MS_NAMESPACE, MS_NAME)
+            let d = apply::get_deployment(&client, ns, MS_NAME)
                 .await
                 .map_err(|e| e.to_string())?;
             let st = rollout_status(&d);
-            if st.phase != RolloutPhase::Complete {
-                return Err(st.message);
-            }
-            let pods: Api<Pod> = Api::namespaced(client.clone(), MS_NAMESPACE);
+            let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
             let l = pods
-                .list(&ListParams::default().labels("k8s-app=metrics-server"))
+                .list(&ListParams::default().labels(&selector))
                 .await
                 .map_err(|e| e.to_string())?;
-            if l.items.len() != 1 {
-                return Err(format!("{} metrics-server pods", l.items.len()));
+            let state = || format!("{}; pods {}", st.message, pod_states(&l.items));
+            if heals && (st.phase != RolloutPhase::Complete || l.items.len() != 1) {
+                return Err(state());
             }
-            Ok(d)
+            if !heals && (st.updated < st.desired || st.phase == RolloutPhase::Complete) {
+                return Err(state());
+            }
+            // The pod of the current template (its pod-template-hash is the newest RS's).
+            let hash = newest_rs(&client, ns, &selector)
+                .await
+                .and_then(|r| r.metadata.labels?.get("pod-template-hash").cloned())
+                .ok_or_else(state)?;
+            let pod = l
+                .items
+                .iter()
+                .find(|p| {
+                    p.metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get("pod-template-hash"))
+                        == Some(&hash)
+                })
+                .cloned()
+                .ok_or_else(state)?;
+            Ok((d, pod))
         }
     })
     .await
     .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] {}", rollout_status(&d).message);
     assert!(d.metadata.generation >= restarted.metadata.generation);
     let rs_after = rs_api
         .list(&ListParams::default())
@@ -220,21 +304,17 @@ async fn fix_and_restart(
         .iter()
         .filter(|r| r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0) > 0)
         .collect();
-    assert_eq!(active.len(), 1, "one active ReplicaSet");
-    let active_name = active[0].metadata.name.clone().unwrap_or_default();
+    if heals {
+        assert_eq!(active.len(), 1, "one active ReplicaSet");
+    }
+    let newest = newest_rs(client, ns, &selector).await.expect("newest RS");
+    let newest_name = newest.metadata.name.clone().unwrap_or_default();
     assert!(
-        !rs_before.contains(&active_name),
-        "a NEW ReplicaSet runs the pod ({active_name}; before: {rs_before:?})"
+        !rs_before.contains(&newest_name),
+        "a NEW ReplicaSet runs the pod ({newest_name}; before: {rs_before:?})"
     );
 
     // The real metrics-server restarted with the new flag for the new pod.
-    let pods: Api<Pod> = Api::namespaced(client.clone(), MS_NAMESPACE);
-    let pod = pods
-        .list(&ListParams::default().labels("k8s-app=metrics-server"))
-        .await
-        .expect("pods")
-        .items
-        .remove(0);
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
     wait_for(
         "supervisor runs metrics-server for the new pod",
@@ -260,10 +340,28 @@ async fn fix_and_restart(
     d
 }
 
-/// The seed's quick fix, then the proof it worked: NodeMetrics for every node, a clean library
+/// The seed's quick fix, then the proof it worked: the endpoint turns ready and the APIService
+/// Available, NodeMetrics for every node, `kubectl top nodes` answers, a clean library
 /// diagnosis, and `mstui check` exiting 0.
 async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
-    fix_and_restart(c, conn, FixId::KubeletInsecureTls, "--kubelet-insecure-tls").await;
+    fix_and_restart(
+        c,
+        conn,
+        FixId::KubeletInsecureTls,
+        "--kubelet-insecure-tls",
+        true,
+    )
+    .await;
+    wait_for("APIService Available=True (Passed)", LONG, POLL, || {
+        apiservice_reason(conn.client.clone(), "True", "Passed")
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let st = c.supervisor().state();
+    assert!(
+        st.ready && st.endpoint_ready == Some(true),
+        "the new pod passes /readyz and its endpoint is ready: {st:?}"
+    );
     wait_for(
         "NodeMetrics for every node",
         LONG,
@@ -275,6 +373,11 @@ async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
     let (snap, findings) = wait_healthy(conn).await;
     eprintln!("[e2e] healthy after the fix; findings {:?}", ids(&findings));
     print_top(&snap);
+    let top = kubectl_top(c, "after the fix").await;
+    assert_eq!(top.code, Some(0), "kubectl top nodes after the fix");
+    for n in NODES {
+        assert!(top.stdout.contains(n), "kubectl top nodes lists {n}");
+    }
     let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
     assert_eq!(
         ran.code,
@@ -283,6 +386,132 @@ async fn fix_x509_until_healthy(c: &Cluster, conn: &Connection) {
         finding_ids(&json),
         ran.stderr
     );
+}
+
+/// What the seed document shows for a metrics-server that cannot scrape any kubelet, measured on
+/// the real cluster: the pod Running but not Ready, `/readyz` failing with "no metrics to serve",
+/// the APIService `Available=False (MissingEndpoints)`, the aggregator answering 503, and
+/// `kubectl top nodes` failing. Returns the APIService condition line and kubectl's stderr.
+async fn assert_seed_chain(c: &Cluster) -> (String, String) {
+    let client = c.client.clone();
+    let (status, reason, message) = apiservice_available(client.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let condition = format!("Available={status} ({reason}): {message}");
+    eprintln!("[e2e] seed chain: APIService {condition}");
+    assert_eq!(
+        (status.as_str(), reason.as_str()),
+        ("False", "MissingEndpoints"),
+        "{condition}"
+    );
+    let st = c.supervisor().state();
+    eprintln!(
+        "[e2e] seed chain: supervisor probes {} ready {} endpoint {:?}, last /readyz failure: {:?}",
+        st.probes, st.ready, st.endpoint_ready, st.last_probe_failure
+    );
+    assert!(!st.ready && st.endpoint_ready == Some(false), "{st:?}");
+    let pods: Api<Pod> = Api::namespaced(client.clone(), c.ns());
+    let pod = pods
+        .list(&ListParams::default().labels(&c.ms_selector()))
+        .await
+        .expect("pods")
+        .items
+        .into_iter()
+        .find(|p| p.metadata.name == st.pod)
+        .expect("the served pod");
+    let status = pod.status.clone().unwrap_or_default();
+    let ready = status
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "Ready")
+        .map(|c| c.status.clone());
+    eprintln!(
+        "[e2e] seed chain: pod {:?} phase {:?} Ready={ready:?}",
+        pod.metadata.name, status.phase
+    );
+    assert_eq!(status.phase.as_deref(), Some("Running"));
+    assert_eq!(ready.as_deref(), Some("False"), "Running but not Ready");
+    let log = c.current_ms_log();
+    let probe_line = log
+        .lines()
+        .find(|l| l.contains(NO_METRICS_TO_SERVE))
+        .unwrap_or_else(|| panic!("no '{NO_METRICS_TO_SERVE}' in the metrics-server log"));
+    eprintln!("[e2e] seed chain: {probe_line}");
+    // The aggregator's own answer (kube's 503 retry layer off).
+    let kc = kube::config::Kubeconfig::read_from(&c.admin_kubeconfig).expect("kubeconfig");
+    let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .expect("config");
+    cfg.default_retry = false;
+    let no_retry = kube::Client::try_from(cfg).expect("client");
+    match Api::<mstui::metrics::NodeMetrics>::all(no_retry)
+        .list(&ListParams::default())
+        .await
+    {
+        Err(kube::Error::Api(s)) => {
+            eprintln!(
+                "[e2e] seed chain: list nodes.metrics.k8s.io → {} {} {:?}",
+                s.code, s.reason, s.message
+            );
+            assert_eq!(s.code, 503, "{s:?}");
+        }
+        other => panic!("expected a 503 from the aggregator, got {other:?}"),
+    }
+    // The raw Metrics API call, as pre-aggregated-discovery kubectl made it (the seed's line).
+    let raw = c
+        .kubectl(&["get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes"])
+        .await;
+    eprintln!(
+        "[e2e] seed chain: kubectl get --raw /apis/metrics.k8s.io/v1beta1/nodes: exit {:?}: {}",
+        raw.code,
+        raw.stderr.trim()
+    );
+    assert_ne!(raw.code, Some(0));
+    assert!(
+        raw.stderr.contains("ServiceUnavailable"),
+        "kubectl get --raw: {}",
+        raw.stderr
+    );
+    // Current kubectl reads aggregated discovery, drops the unavailable group-version, and
+    // stops before the call: "error: Metrics API not available".
+    let top = kubectl_top(c, "seed chain").await;
+    assert_ne!(top.code, Some(0), "kubectl top nodes must fail");
+    assert!(
+        top.stderr.contains("ServiceUnavailable")
+            || top.stderr.contains("Metrics API not available"),
+        "kubectl top nodes: {}",
+        top.stderr
+    );
+    (condition, top.stderr.trim().to_string())
+}
+
+/// `check -o json` on the seed chain: `root` is the headline (the root cause, by mstui's own
+/// ranking) and the Metrics API error the check met is the aggregator's 503.
+fn assert_check_chain(json: &serde_json::Value, root: &str) {
+    assert_check_has(json, root);
+    let findings = json["findings"].as_array().expect("findings");
+    let root_f = findings.iter().find(|f| f["id"] == root).expect("root");
+    assert_eq!(root_f["severity"], "error", "{root_f}");
+    let metrics_error = json["node_metrics"]["error"].as_str().unwrap_or_default();
+    eprintln!("[e2e] check's Metrics API error: {metrics_error}");
+    assert!(
+        metrics_error.contains("503") || metrics_error.to_lowercase().contains("unavailable"),
+        "expected the aggregator's 503 in node_metrics.error: {}",
+        json["node_metrics"]
+    );
+}
+
+/// The library's headline finding (what `check` prints first) must be `root`.
+async fn assert_headline(conn: &Connection, root: u8) -> Vec<Finding> {
+    let (_, findings) = snap_and_diagnose(conn).await;
+    let head = mstui::diagnose::headline(&findings).map(|f| f.id.number());
+    eprintln!(
+        "[e2e] library findings {:?}; headline {head:?}",
+        ids(&findings)
+    );
+    assert_eq!(head, Some(root), "{:?}", ids(&findings));
+    findings
 }
 
 /// Poll the library snapshot + diagnose until no warning/error finding remains.
@@ -352,11 +581,11 @@ async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
     let _serial = serial();
     let _t = TestTimer::new("x509_is_diagnosed_then_fixed_with_insecure_tls");
     let c = Cluster::start(Scenario::X509).await;
+    assert_seed_chain(&c).await;
 
     let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
-    assert_check_has(&json, "F15");
+    assert_check_chain(&json, "F15");
     assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
-    kubectl_top(&c, "x509").await;
     // kwok serves THIS pod's real metrics-server stderr through the apiserver.
     let logs = c
         .kubectl(&[
@@ -386,13 +615,123 @@ async fn x509_is_diagnosed_then_fixed_with_insecure_tls() {
     );
 
     let conn = conn(&c.admin_kubeconfig).await;
-    let (_, findings) = snap_and_diagnose(&conn).await;
-    assert!(
-        has(&findings, 15),
-        "library diagnose: F15 expected, got {:?}",
-        ids(&findings)
-    );
+    assert_headline(&conn, 15).await;
 
+    // Past the warm-up window (2 × resolution + 30 s after the container started) the unready
+    // pod is F14, with the kubelet-style probe event and metrics-server's own probe line as
+    // evidence, and the headline stays the root cause F15.
+    let f14 = wait_for(
+        "check -o json: F14 (not Ready) after the warm-up window",
+        LONG,
+        Duration::from_secs(5),
+        || async {
+            let (_, json) = mstui_check(&c.admin_kubeconfig).await;
+            json["findings"]
+                .as_array()
+                .and_then(|fs| fs.iter().find(|f| f["id"] == "F14"))
+                .cloned()
+                .map(|f| (f, json.clone()))
+                .ok_or_else(|| format!("{:?}", finding_ids(&json)))
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (f14, json) = f14;
+    eprintln!("[e2e] F14 evidence: {}", f14["evidence"]);
+    assert_check_chain(&json, "F15");
+    let evidence = f14["evidence"].to_string();
+    assert!(
+        evidence.contains("Readiness probe failed") && evidence.contains(NO_METRICS_TO_SERVE),
+        "F14 quotes the failing readiness probe: {evidence}"
+    );
+    assert!(
+        evidence.contains("Available=False (MissingEndpoints)"),
+        "F14 names the APIService condition it causes: {evidence}"
+    );
+    assert_headline(&conn, 15).await;
+
+    fix_x509_until_healthy(&c, &conn).await;
+}
+
+/// metrics-server installed the way the Helm chart does (namespace `monitoring`,
+/// `app.kubernetes.io/*` labels, the chart's args and Service): mstui follows the APIService to
+/// it, diagnoses the x509 chain there, and its fix works there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm_chart_install_is_found_diagnosed_and_fixed() {
+    let _serial = serial();
+    let _t = TestTimer::new("helm_chart_install_is_found_diagnosed_and_fixed");
+    let c = Cluster::start(Scenario::HelmChart).await;
+    assert_eq!(c.ns(), "monitoring");
+    assert_seed_chain(&c).await;
+
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    eprintln!("[e2e] check install: {}", json["install"]);
+    assert_eq!(
+        json["install"]["namespace"], "monitoring",
+        "{}",
+        json["install"]
+    );
+    assert_eq!(json["install"]["deployment"], MS_NAME);
+    // Followed from the APIService through the Service selector, and recognised as a Helm release.
+    assert_eq!(json["install"]["found_by"], "api-service");
+    assert_eq!(
+        json["install"]["kind"]["kind"], "helm",
+        "{}",
+        json["install"]
+    );
+    assert_eq!(json["install"]["kind"]["release"], HELM_RELEASE);
+    assert_check_chain(&json, "F15");
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    assert_headline(&conn, 15).await;
+    fix_x509_until_healthy(&c, &conn).await;
+    let d = apply::get_deployment(&conn.client, "monitoring", MS_NAME)
+        .await
+        .expect("get");
+    let args = args_of(&d);
+    eprintln!("[e2e] helm deployment args after the fix: {args:?}");
+    assert!(args.iter().any(|a| a == "--kubelet-insecure-tls"));
+}
+
+/// The kubelet serving certificate is signed by the CA metrics-server trusts but names the
+/// nodes by DNS only, while metrics-server dials the InternalIP: F16 (the certificate does not
+/// cover the address), not F15 (untrusted issuer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubelet_cert_without_ip_san_is_f16_not_f15() {
+    let _serial = serial();
+    let _t = TestTimer::new("kubelet_cert_without_ip_san_is_f16_not_f15");
+    let c = Cluster::start(Scenario::NoIpSan).await;
+    let line = c
+        .current_ms_log()
+        .lines()
+        .find(|l| l.contains("doesn't contain any IP SANs"))
+        .map(str::to_string)
+        .expect("the IP SAN error in the log");
+    eprintln!("[e2e] metrics-server: {line}");
+    assert!(
+        !c.current_ms_log().contains("signed by unknown authority"),
+        "the issuer is trusted here"
+    );
+    assert_seed_chain(&c).await;
+
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_check_chain(&json, "F16");
+    let found = finding_ids(&json);
+    assert!(
+        !found.iter().any(|(i, _)| i == "F15"),
+        "F15 must not be reported for a trusted certificate without the IP SAN: {found:?}"
+    );
+    let f16 = json["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == "F16"))
+        .expect("F16");
+    eprintln!("[e2e] F16 evidence: {}", f16["evidence"]);
+    assert_eq!(ran.code, Some(1), "exit code; stderr: {}", ran.stderr);
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    let findings = assert_headline(&conn, 16).await;
+    assert!(!has(&findings, 15), "{:?}", ids(&findings));
     fix_x509_until_healthy(&c, &conn).await;
 }
 
@@ -412,6 +751,7 @@ async fn wrong_address_then_x509_then_healthy() {
         &conn,
         FixId::PreferredAddressTypes,
         "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+        false,
     )
     .await;
     // With the address fixed, the next layer shows: the kubelet cert is not trusted.
@@ -670,5 +1010,208 @@ async fn concurrent_edit_between_plan_and_apply_is_a_conflict() {
             .annotations
             .as_ref()
             .is_some_and(|a| a.contains_key("e2e.mstui/edited-by"))
+    );
+}
+
+/// A client for `kubeconfig` (kube-rs directly, not mstui's connect).
+async fn kube_client(kubeconfig: &Path) -> kube::Client {
+    let kc = kube::config::Kubeconfig::read_from(kubeconfig).expect("kubeconfig");
+    let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .expect("config");
+    kube::Client::try_from(cfg).expect("client")
+}
+
+/// The proper TLS fix on the real cluster (issue 12 §4): each kubelet (as its own
+/// `system:node:<name>` identity) requests a `kubernetes.io/kubelet-serving` certificate for its
+/// name and InternalIP (and node-2 also one for a foreign IP); mstui offers the approval with
+/// F15, checks each request's names against its node (the foreign IP is refused with the
+/// reason), approves the rest (dry-run first); kube-controller-manager's signer issues the certificates from the cluster
+/// CA; the kubelet endpoint serves the issued certificate; and the unchanged metrics-server,
+/// still verifying kubelets (no `--kubelet-insecure-tls`), scrapes, turns Ready and serves metrics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls() {
+    use k8s_openapi::ByteString;
+    use k8s_openapi::api::certificates::v1::{
+        CertificateSigningRequest, CertificateSigningRequestSpec,
+    };
+    use kube::api::PostParams;
+    use mstui::fix::plan::plan_approve_csrs_checked;
+    let _serial = serial();
+    let _t = TestTimer::new("kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls");
+    let mut c = Cluster::start(Scenario::X509).await;
+    let mut keys = std::collections::BTreeMap::new();
+    // node-2 also asks for an IP it does not have (what a stolen node credential might ask).
+    let requests = [
+        ("node-1", "csr-node-1", "127.0.0.1"),
+        ("node-2", "csr-node-2", "127.0.0.1"),
+        ("node-2", "csr-node-2-foreign-ip", "10.9.9.9"),
+    ];
+    for (n, name, ip) in requests {
+        let (key, csr) = support::certs::kubelet_serving_request(n, &[n, ip]);
+        keys.insert(name.to_string(), key);
+        let node_client = kube_client(&c.node_kubeconfig(n)).await;
+        let obj = CertificateSigningRequest {
+            metadata: kube::api::ObjectMeta {
+                name: Some(name.to_string()),
+                ..Default::default()
+            },
+            spec: CertificateSigningRequestSpec {
+                request: ByteString(csr.into_bytes()),
+                signer_name: "kubernetes.io/kubelet-serving".into(),
+                usages: Some(vec!["digital signature".into(), "server auth".into()]),
+                ..Default::default()
+            },
+            status: None,
+        };
+        let created = Api::<CertificateSigningRequest>::all(node_client)
+            .create(&PostParams::default(), &obj)
+            .await
+            .unwrap_or_else(|e| panic!("{n} requests its serving certificate: {e}"));
+        assert_eq!(
+            created.spec.username.as_deref(),
+            Some(format!("system:node:{n}").as_str()),
+            "requested by the node itself"
+        );
+    }
+
+    let conn = conn(&c.admin_kubeconfig).await;
+    let (snap, findings) = wait_for(
+        "F15 offers approving the kubelet-serving CSRs",
+        LONG,
+        Duration::from_secs(1),
+        || async {
+            let (snap, f) = snap_and_diagnose(&conn).await;
+            let offered = f
+                .iter()
+                .any(|x| x.id.number() == 15 && x.fixes.contains(&FixId::ApproveKubeletCsrs));
+            if offered {
+                Ok((snap, f))
+            } else {
+                Err(format!("{:?}", ids(&f)))
+            }
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let f15 = findings.iter().find(|f| f.id.number() == 15).expect("F15");
+    eprintln!("[e2e] F15 evidence: {:?}", f15.evidence);
+    let (_, json) = mstui_check(&c.admin_kubeconfig).await;
+    let fixes = json["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["id"] == "F15"))
+        .map(|f| f["fixes"].to_string())
+        .unwrap_or_default();
+    assert!(
+        fixes.contains("approve-kubelet-csrs"),
+        "check -o json: {fixes}"
+    );
+
+    // Approve after checking each request's names against its node: the foreign IP is refused.
+    let (plan, refused) = plan_approve_csrs_checked(&snap.kubelet_csrs, &snap.nodes);
+    let plan = plan.expect("approvable CSRs");
+    for r in &refused {
+        eprintln!("[e2e] CSR {} refused: {}", r.name, r.reasons.join("; "));
+    }
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].name, "csr-node-2-foreign-ip");
+    assert_eq!(
+        refused[0].reasons,
+        ["asks for IP 10.9.9.9, which is not an address of node node-2 (127.0.0.1)"]
+    );
+    for a in &plan.csrs {
+        eprintln!(
+            "[e2e] CSR {} node {:?} asks for {:?}; concerns {:?}",
+            a.name, a.node, a.request, a.concerns
+        );
+        assert!(a.concerns.is_empty(), "{}: {:?}", a.name, a.concerns);
+    }
+    assert_eq!(plan.csrs.len(), NODES.len());
+    let csrs: Api<CertificateSigningRequest> = Api::all(conn.client.clone());
+    apply::send_csr_approvals(&conn.client, &plan, true)
+        .await
+        .unwrap_or_else(|e| panic!("dry-run approval: {e}"));
+    let after_dry = csrs.get("csr-node-1").await.expect("csr");
+    assert!(
+        after_dry.status.and_then(|s| s.conditions).is_none(),
+        "a dry-run approval stores nothing"
+    );
+    let approved = apply::send_csr_approvals(&conn.client, &plan, false)
+        .await
+        .unwrap_or_else(|e| panic!("approval: {e}"));
+    eprintln!("[e2e] approved {approved:?}");
+
+    // kube-controller-manager's signer issues the certificates.
+    let issued = wait_for("certificates issued", LONG, POLL, || {
+        let csrs = csrs.clone();
+        async move {
+            let mut out = Vec::new();
+            for n in NODES {
+                let c = csrs
+                    .get(&format!("csr-{n}"))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                match c.status.and_then(|s| s.certificate) {
+                    Some(cert) => out.push(String::from_utf8_lossy(&cert.0).into_owned()),
+                    None => return Err(format!("csr-{n} not issued yet")),
+                }
+            }
+            Ok(out)
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    // One kwok serves both nodes: it presents node-1's issued certificate (it covers 127.0.0.1,
+    // the InternalIP metrics-server dials for either node).
+    c.restart_kwok_with_serving_cert(&issued[0], &keys["csr-node-1"])
+        .await;
+    let foreign = csrs.get("csr-node-2-foreign-ip").await.expect("csr");
+    assert!(
+        foreign
+            .status
+            .as_ref()
+            .and_then(|s| s.certificate.as_ref())
+            .is_none()
+            && foreign.status.and_then(|s| s.conditions).is_none(),
+        "the refused CSR stays pending and unsigned"
+    );
+    let starts = c.supervisor().state().starts;
+
+    wait_for("APIService Available=True (Passed)", LONG, POLL, || {
+        apiservice_reason(conn.client.clone(), "True", "Passed")
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    wait_for(
+        "NodeMetrics for every node",
+        LONG,
+        Duration::from_secs(1),
+        || node_metrics_for_all(conn.client.clone()),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let st = c.supervisor().state();
+    assert_eq!(st.starts, starts, "metrics-server was not restarted");
+    assert!(
+        !st.args.iter().any(|a| a == "--kubelet-insecure-tls"),
+        "{:?}",
+        st.args
+    );
+    let d = apply::get_deployment(&conn.client, c.ns(), MS_NAME)
+        .await
+        .expect("get");
+    assert!(!args_of(&d).iter().any(|a| a == "--kubelet-insecure-tls"));
+    let (snap, findings) = wait_healthy(&conn).await;
+    eprintln!(
+        "[e2e] healthy after approving; findings {:?}",
+        ids(&findings)
+    );
+    print_top(&snap);
+    let (ran, json) = mstui_check(&c.admin_kubeconfig).await;
+    assert_eq!(
+        ran.code,
+        Some(0),
+        "check after approving: {:?}",
+        finding_ids(&json)
     );
 }

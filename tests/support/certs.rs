@@ -5,7 +5,11 @@
 //! - service-account signing key pair;
 //! - a SEPARATE kubelet CA for kwok's serving cert, so metrics-server, trusting only the cluster
 //!   CA, fails with `x509: certificate signed by unknown authority` exactly like a real kubeadm
-//!   cluster with self-signed kubelet certificates.
+//!   cluster with self-signed kubelet certificates;
+//! - or ([`KubeletCert::ClusterCaNoIpSan`]) a kwok serving cert from the cluster CA itself that
+//!   names the nodes by DNS only, so metrics-server trusts the issuer but dials an IP the
+//!   certificate does not cover: `x509: cannot validate certificate for 127.0.0.1 because it
+//!   doesn't contain any IP SANs` (kubelets whose serving certs were issued for the host name).
 
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
@@ -23,6 +27,8 @@ pub struct Pair {
 #[derive(Debug, Clone)]
 pub struct Pki {
     pub ca: PathBuf,
+    /// The cluster CA's key (for kube-controller-manager's `--cluster-signing-key-file`).
+    pub ca_key: PathBuf,
     pub front_proxy_ca: PathBuf,
     pub kubelet_ca: PathBuf,
     pub apiserver: Pair,
@@ -31,6 +37,9 @@ pub struct Pki {
     pub metrics_server: Pair,
     pub front_proxy_client: Pair,
     pub kwok: Pair,
+    /// Client certs of the nodes' kubelets (`system:node:<name>` in `system:nodes`): what a
+    /// kubelet uses to request its serving certificate.
+    pub nodes: Vec<(String, Pair)>,
     pub sa_public: PathBuf,
     pub sa_private: PathBuf,
 }
@@ -38,9 +47,23 @@ pub struct Pki {
 pub const ADMIN_USER: &str = "mstui-e2e-admin";
 pub const VIEWER_USER: &str = "mstui-e2e-viewer";
 pub const VIEWER_GROUP: &str = "mstui-e2e:viewers";
-/// metrics-server authenticates as its ServiceAccount's user name, so the upstream manifest's
-/// RBAC (bound to ServiceAccount kube-system/metrics-server) is what authorizes it.
-pub const METRICS_SERVER_USER: &str = "system:serviceaccount:kube-system:metrics-server";
+/// metrics-server authenticates as its ServiceAccount's user name, so the manifest's RBAC (bound
+/// to ServiceAccount `<namespace>/metrics-server`) is what authorizes it.
+pub fn metrics_server_user(namespace: &str) -> String {
+    format!("system:serviceaccount:{namespace}:metrics-server")
+}
+
+/// Which serving certificate kwok (the fake kubelet) presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KubeletCert {
+    /// From a separate CA nobody trusts; SANs cover every address the tests dial.
+    UntrustedCa,
+    /// From the cluster CA (the one in metrics-server's kubeconfig), DNS SANs only.
+    ClusterCaNoIpSan,
+}
+
+/// The DNS names of kwok's serving certificate (the node names).
+pub const KUBELET_DNS_SANS: [&str; 2] = ["node-1", "node-2"];
 
 struct Ca {
     issuer: Issuer<'static, KeyPair>,
@@ -72,6 +95,8 @@ fn new_ca(dir: &Path, name: &str) -> (Ca, PathBuf) {
     let cert = params.self_signed(&key).expect("self-sign CA");
     let path = dir.join(format!("{name}.crt"));
     write(&path, &cert.pem());
+    // kube-controller-manager's CSR signer reads the cluster CA's key.
+    write(&dir.join(format!("{name}.key")), &key.serialize_pem());
     (
         Ca {
             issuer: Issuer::new(params, key),
@@ -109,7 +134,8 @@ fn leaf(
 }
 
 impl Pki {
-    pub fn generate(dir: &Path) -> Pki {
+    /// `ms_namespace`: where metrics-server's ServiceAccount lives (its client cert's user).
+    pub fn generate(dir: &Path, ms_namespace: &str, kubelet_cert: KubeletCert) -> Pki {
         std::fs::create_dir_all(dir).expect("pki dir");
         use ExtendedKeyUsagePurpose::{ClientAuth, ServerAuth};
         let (ca, ca_path) = new_ca(dir, "cluster-ca");
@@ -152,7 +178,7 @@ impl Pki {
             dir,
             &ca,
             "metrics-server",
-            METRICS_SERVER_USER,
+            &metrics_server_user(ms_namespace),
             &[],
             &[],
             ClientAuth,
@@ -166,21 +192,50 @@ impl Pki {
             &[],
             ClientAuth,
         );
-        let kwok = leaf(
-            dir,
-            &kubelet,
-            "kwok-serving",
-            "kwok-kubelet",
-            &[],
-            &["127.0.0.1", "127.0.0.2", "localhost", "node-1", "node-2"],
-            ServerAuth,
-        );
+        let kwok = match kubelet_cert {
+            KubeletCert::UntrustedCa => leaf(
+                dir,
+                &kubelet,
+                "kwok-serving",
+                "kwok-kubelet",
+                &[],
+                &["127.0.0.1", "127.0.0.2", "localhost", "node-1", "node-2"],
+                ServerAuth,
+            ),
+            KubeletCert::ClusterCaNoIpSan => leaf(
+                dir,
+                &ca,
+                "kwok-serving",
+                "kwok-kubelet",
+                &[],
+                &KUBELET_DNS_SANS,
+                ServerAuth,
+            ),
+        };
         let sa = KeyPair::generate().expect("SA key");
         let sa_public = dir.join("sa.pub");
         let sa_private = dir.join("sa.key");
         write(&sa_public, &sa.public_key_pem());
         write(&sa_private, &sa.serialize_pem());
+        let nodes = KUBELET_DNS_SANS
+            .iter()
+            .map(|n| {
+                let user = format!("system:node:{n}");
+                let pair = leaf(
+                    dir,
+                    &ca,
+                    &format!("{n}-client"),
+                    &user,
+                    &["system:nodes"],
+                    &[],
+                    ClientAuth,
+                );
+                (n.to_string(), pair)
+            })
+            .collect();
         Pki {
+            ca_key: dir.join("cluster-ca.key"),
+            nodes,
             ca: ca_path,
             front_proxy_ca: fp_path,
             kubelet_ca: kubelet_path,
@@ -194,4 +249,16 @@ impl Pki {
             sa_private,
         }
     }
+}
+
+/// A kubelet's serving-certificate request: a fresh key and a PEM CSR for
+/// `CN=system:node:<node>, O=system:nodes` with `sans` (DNS names and IPs), as the kubelet makes
+/// it with `serverTLSBootstrap: true`. Returns (key PEM, CSR PEM).
+pub fn kubelet_serving_request(node: &str, sans: &[&str]) -> (String, String) {
+    let key = KeyPair::generate().expect("generate kubelet key");
+    let mut params = CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        .expect("csr params");
+    params.distinguished_name = dn(&format!("system:node:{node}"), &["system:nodes"]);
+    let csr = params.serialize_request(&key).expect("serialize CSR");
+    (key.serialize_pem(), csr.pem().expect("CSR PEM"))
 }

@@ -3,13 +3,13 @@
 //! objects, and (via [`Supervisor`]) the real metrics-server behind the fake pod.
 
 use super::bins::{Bins, bins};
-use super::certs::{self, Pki};
+use super::certs::{self, KubeletCert, Pki};
 use super::proc::{self, Proc, listening};
-use super::scenario::Scenario;
-use super::supervisor::{self, HostFlags, Supervisor};
+use super::scenario::{HELM_RELEASE, Scenario};
+use super::supervisor::{HostFlags, Supervisor, Target};
 use super::{run, wait_for};
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{Node, Pod, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{Namespace, Node, Pod, Service, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, RoleBinding};
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use kube::api::{ListParams, PostParams};
@@ -20,9 +20,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub const NODES: [&str; 2] = ["node-1", "node-2"];
+/// The namespace of every scenario but `helm-chart` (see [`Scenario::namespace`]).
 pub const MS_NAMESPACE: &str = "kube-system";
 pub const MS_NAME: &str = "metrics-server";
 pub const APISERVICE: &str = "v1beta1.metrics.k8s.io";
+/// metrics-server's answer to a failed `/readyz` (`"Failed probe" probe="metric-storage-ready"`).
+pub const NO_METRICS_TO_SERVE: &str = "no metrics to serve";
 
 #[derive(Debug, Clone, Copy)]
 pub struct Ports {
@@ -53,6 +56,8 @@ pub struct Cluster {
     pub supervisor: Option<Supervisor>,
     /// etcd, kube-apiserver, kube-controller-manager, kwok — stopped in reverse order.
     procs: Vec<Proc>,
+    /// kwok's argv, to restart it with another serving certificate.
+    kwok_args: Vec<String>,
     pub started_in: Duration,
 }
 
@@ -131,7 +136,12 @@ impl Cluster {
         ] {
             std::fs::create_dir_all(dir.join(d)).expect("scratch dir");
         }
-        let pki = Pki::generate(&dir.join("pki"));
+        let kubelet_cert = if scenario.kubelet_cert_without_ip_san() {
+            KubeletCert::ClusterCaNoIpSan
+        } else {
+            KubeletCert::UntrustedCa
+        };
+        let pki = Pki::generate(&dir.join("pki"), scenario.namespace(), kubelet_cert);
         // Hold every listener until all ports are chosen so they are distinct.
         let ports = {
             let ls: Vec<_> = (0..5)
@@ -197,6 +207,7 @@ impl Cluster {
             client,
             supervisor: None,
             procs: Vec::new(),
+            kwok_args: Vec::new(),
             started_in: Duration::ZERO,
         };
         c.start_control_plane().await;
@@ -304,6 +315,9 @@ impl Cluster {
                 // pods/log → kwok: by InternalIP (never the wrong-address scenario's Hostname);
                 // no --kubelet-certificate-authority, so the apiserver does not verify kwok.
                 "--kubelet-preferred-address-types=InternalIP".into(),
+                // The aggregator dials the Service's ready endpoint (the supervisor's EndpointSlice
+                // → 127.0.0.1:<metrics-server port>), never its ClusterIP, which nothing routes.
+                "--enable-aggregator-routing=true".into(),
                 "--profiling=false".into(),
             ],
             &[],
@@ -330,8 +344,11 @@ impl Cluster {
                 "--leader-elect=false".into(),
                 // The HPA controller reads the Metrics API like a real cluster's does, so HPAs go
                 // blind (ScalingActive=False, FailedGetResourceMetric) and recover for real.
-                "--controllers=deployment-controller,replicaset-controller,serviceaccount-controller,garbage-collector-controller,horizontal-pod-autoscaler-controller".into(),
+                "--controllers=deployment-controller,replicaset-controller,serviceaccount-controller,garbage-collector-controller,horizontal-pod-autoscaler-controller,certificatesigningrequest-signing-controller".into(),
                 "--horizontal-pod-autoscaler-sync-period=5s".into(),
+                // Signs approved CSRs (kubelet-serving among them) with the cluster CA.
+                format!("--cluster-signing-cert-file={}", p(&pki.ca)),
+                format!("--cluster-signing-key-file={}", p(&pki.ca_key)),
                 "--secure-port=0".into(),
                 "--use-service-account-credentials=false".into(),
             ],
@@ -419,7 +436,6 @@ spec:
         for y in [
             "stage/node/fast/node-initialize.yaml",
             "stage/node/heartbeat/node-heartbeat.yaml",
-            "stage/pod/fast/pod-ready.yaml",
             "stage/pod/fast/pod-complete.yaml",
             "stage/pod/fast/pod-delete.yaml",
             "metrics/resource/metrics-resource.yaml",
@@ -427,8 +443,10 @@ spec:
         ] {
             args.push(format!("--config={}", p(&self.bins.kwok_yaml(y))));
         }
+        args.push(format!("--config={}", p(&self.pod_ready_stage())));
         args.push(format!("--config={}", p(&cluster_logs)));
         let workdir = p(&self.dir.join("kwok-work"));
+        self.kwok_args = args.clone();
         self.spawn("kwok", args, &[("KWOK_WORKDIR", &workdir)]);
         self.poll_until(
             "kwok listening",
@@ -441,6 +459,108 @@ spec:
             "[e2e] control plane + kwok up at {:.1}s",
             t.elapsed().as_secs_f64()
         );
+    }
+
+    /// Restart kwok (the kubelets' HTTPS endpoint) with another serving certificate, as a
+    /// kubelet does when its rotated serving certificate is issued.
+    pub async fn restart_kwok_with_serving_cert(&mut self, cert_pem: &str, key_pem: &str) {
+        let cert = self.dir.join("pki").join("kwok-serving-issued.crt");
+        let key = self.dir.join("pki").join("kwok-serving-issued.key");
+        write(&cert, cert_pem);
+        write(&key, key_pem);
+        let idx = self
+            .procs
+            .iter()
+            .position(|p| p.name == "kwok")
+            .expect("kwok runs");
+        let mut old = self.procs.remove(idx);
+        old.stop(Duration::from_secs(3));
+        drop(old);
+        let args: Vec<String> = self
+            .kwok_args
+            .iter()
+            .map(|a| {
+                if a.starts_with("--tls-cert-file=") {
+                    format!("--tls-cert-file={}", cert.display())
+                } else if a.starts_with("--tls-private-key-file=") {
+                    format!("--tls-private-key-file={}", key.display())
+                } else {
+                    a.clone()
+                }
+            })
+            .collect();
+        let workdir = self.dir.join("kwok-work").display().to_string();
+        // A second log file: Proc::spawn truncates.
+        let p = Proc::spawn(
+            "kwok",
+            &self.bins.path("kwok"),
+            &args,
+            &[("KWOK_WORKDIR", &workdir)],
+            &self.log("kwok-2"),
+        );
+        self.procs.push(p);
+        let port = self.ports.kwok;
+        self.poll_until(
+            "kwok listening again",
+            Duration::from_secs(30),
+            "kwok",
+            |_| async move { listening(port) },
+        )
+        .await;
+    }
+
+    /// A kubeconfig for node `node`'s kubelet identity (`system:node:<node>`).
+    pub fn node_kubeconfig(&self, node: &str) -> PathBuf {
+        let pair = &self
+            .pki
+            .nodes
+            .iter()
+            .find(|(n, _)| n == node)
+            .expect("known node")
+            .1;
+        let path = self.dir.join(format!("{node}.kubeconfig"));
+        write(
+            &path,
+            &kubeconfig(self.ports.apiserver, &self.pki.ca, node, pair),
+        );
+        path
+    }
+
+    /// kwok's `pod-ready` stage, except that a `metrics-server` container starts unready (as
+    /// behind a kubelet whose readiness probe has not passed yet): the supervisor makes it Ready
+    /// when the real process's `/readyz` passes. Without this, kwok would report the new pod of a
+    /// rollout Ready at once and the Deployment would count it available before any probe.
+    fn pod_ready_stage(&self) -> PathBuf {
+        let stock = std::fs::read_to_string(self.bins.kwok_yaml("stage/pod/fast/pod-ready.yaml"))
+            .expect("kwok pod-ready stage");
+        let mut y = stock.clone();
+        let mut edit = |from: &str, to: &str| {
+            assert!(
+                y.contains(from),
+                "kwok's pod-ready stage changed: no {from:?}"
+            );
+            y = y.replacen(from, to, 1);
+        };
+        edit(
+            "{{ $now := Now }}\n",
+            "{{ $now := Now }}\n      {{ $probed := false }}{{ range .spec.containers }}{{ if eq .name \"metrics-server\" }}{{ $probed = true }}{{ end }}{{ end }}\n",
+        );
+        for t in ["Ready", "ContainersReady"] {
+            edit(
+                &format!("status: \"True\"\n        type: {t}\n"),
+                &format!(
+                    "status: {{{{ if $probed }}}}\"False\"{{{{ else }}}}\"True\"{{{{ end }}}}\n        type: {t}\n"
+                ),
+            );
+        }
+        // The first `ready: true` is in containerStatuses (initContainerStatuses follow).
+        edit(
+            "        ready: true\n",
+            "        ready: {{ ne .name \"metrics-server\" }}\n",
+        );
+        let path = self.dir.join("kwok-pod-ready.yaml");
+        write(&path, &y);
+        path
     }
 
     /// Poll `check` every 200 ms; fail if `proc_name` dies meanwhile or on timeout.
@@ -506,27 +626,66 @@ spec:
             .await;
         }
 
-        // metrics-server, as in the upstream v0.8.0 components.yaml (commonLabels k8s-app),
-        // with the harness's changes: Service ExternalName → 127.0.0.1 whose port (and the
-        // APIService's) is the host metrics-server port instead of 443, pod template pinned with
+        // metrics-server, as in the upstream v0.8.0 components.yaml (commonLabels k8s-app) or,
+        // for `helm-chart`, as `helm install metrics-server metrics-server/metrics-server -n
+        // monitoring` renders it (app.kubernetes.io/* labels, Helm annotations). The harness's
+        // changes: the Service has no ClusterIP route and its endpoints come from the
+        // supervisor's EndpointSlice (127.0.0.1:<host port>); the pod template is pinned with
         // nodeName (no scheduler).
-        let labels = json!({"k8s-app": "metrics-server"});
-        let ns = MS_NAMESPACE;
+        let ns = self.scenario.namespace();
+        if ns != "kube-system" && ns != "default" {
+            create(
+                &Api::<Namespace>::all(c.clone()),
+                json!({"metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}}),
+            )
+            .await;
+        }
+        let mut labels = serde_json::Map::new();
+        for (k, v) in self.scenario.object_labels() {
+            labels.insert(k.into(), v.into());
+        }
+        let labels = Value::Object(labels);
+        let mut selector = serde_json::Map::new();
+        for (k, v) in self.scenario.selector_labels() {
+            selector.insert(k.into(), v.into());
+        }
+        let selector = Value::Object(selector);
+        let annotations = if self.scenario == Scenario::HelmChart {
+            json!({"meta.helm.sh/release-name": HELM_RELEASE, "meta.helm.sh/release-namespace": ns})
+        } else {
+            json!({})
+        };
+        let meta = |name: &str, namespace: Option<&str>| {
+            let mut m = json!({"name": name, "labels": labels, "annotations": annotations});
+            if let Some(n) = namespace {
+                m["namespace"] = n.into();
+            }
+            m
+        };
         create(
             &Api::<ServiceAccount>::namespaced(c.clone(), ns),
-            json!({"metadata": {"name": MS_NAME, "namespace": ns, "labels": labels}}),
+            json!({"metadata": meta(MS_NAME, Some(ns))}),
         )
         .await;
         let cr: Api<ClusterRole> = Api::all(c.clone());
         let crb: Api<ClusterRoleBinding> = Api::all(c.clone());
+        let mut reader_labels = labels.clone();
+        for k in [
+            "rbac.authorization.k8s.io/aggregate-to-view",
+            "rbac.authorization.k8s.io/aggregate-to-edit",
+            "rbac.authorization.k8s.io/aggregate-to-admin",
+        ] {
+            reader_labels[k] = "true".into();
+        }
+        let reader_name = if self.scenario == Scenario::HelmChart {
+            "system:metrics-server-aggregated-reader"
+        } else {
+            "system:aggregated-metrics-reader"
+        };
         create(
             &cr,
             json!({
-                "metadata": {"name": "system:aggregated-metrics-reader", "labels": {
-                    "k8s-app": "metrics-server",
-                    "rbac.authorization.k8s.io/aggregate-to-view": "true",
-                    "rbac.authorization.k8s.io/aggregate-to-edit": "true",
-                    "rbac.authorization.k8s.io/aggregate-to-admin": "true"}},
+                "metadata": {"name": reader_name, "labels": reader_labels, "annotations": annotations},
                 "rules": [{"apiGroups": ["metrics.k8s.io"], "resources": ["pods", "nodes"], "verbs": ["get", "list", "watch"]}]
             }),
         )
@@ -534,7 +693,7 @@ spec:
         create(
             &cr,
             json!({
-                "metadata": {"name": "system:metrics-server", "labels": labels},
+                "metadata": meta("system:metrics-server", None),
                 "rules": [
                     {"apiGroups": [""], "resources": ["nodes/metrics"], "verbs": ["get"]},
                     {"apiGroups": [""], "resources": ["pods", "nodes"], "verbs": ["get", "list", "watch"]}
@@ -543,10 +702,11 @@ spec:
         )
         .await;
         let sa_subject = json!([{"kind": "ServiceAccount", "name": MS_NAME, "namespace": ns}]);
+        // The auth-reader RoleBinding lives in kube-system whatever the install namespace.
         create(
-            &Api::<RoleBinding>::namespaced(c.clone(), ns),
+            &Api::<RoleBinding>::namespaced(c.clone(), "kube-system"),
             json!({
-                "metadata": {"name": "metrics-server-auth-reader", "namespace": ns, "labels": labels},
+                "metadata": meta("metrics-server-auth-reader", Some("kube-system")),
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "extension-apiserver-authentication-reader"},
                 "subjects": sa_subject
             }),
@@ -555,7 +715,7 @@ spec:
         create(
             &crb,
             json!({
-                "metadata": {"name": "metrics-server:system:auth-delegator", "labels": labels},
+                "metadata": meta("metrics-server:system:auth-delegator", None),
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:auth-delegator"},
                 "subjects": sa_subject
             }),
@@ -564,18 +724,20 @@ spec:
         create(
             &crb,
             json!({
-                "metadata": {"name": "system:metrics-server", "labels": labels},
+                "metadata": meta("system:metrics-server", None),
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:metrics-server"},
                 "subjects": sa_subject
             }),
         )
         .await;
+        // The manifest's Service, selector included: no endpointslice controller runs here, so
+        // its only EndpointSlice is the supervisor's.
         create(
             &Api::<Service>::namespaced(c.clone(), ns),
             json!({
-                "metadata": {"name": MS_NAME, "namespace": ns, "labels": labels},
-                "spec": {"type": "ExternalName", "externalName": "127.0.0.1",
-                         "ports": [{"name": "https", "port": self.ports.metrics_server, "protocol": "TCP",
+                "metadata": meta(MS_NAME, Some(ns)),
+                "spec": {"type": "ClusterIP", "selector": selector,
+                         "ports": [{"name": "https", "port": 443, "protocol": "TCP",
                                     "targetPort": "https", "appProtocol": "https"}]}
             }),
         )
@@ -583,8 +745,8 @@ spec:
         create(
             &Api::<APIService>::all(c.clone()),
             json!({
-                "metadata": {"name": APISERVICE, "labels": labels},
-                "spec": {"service": {"name": MS_NAME, "namespace": ns, "port": self.ports.metrics_server},
+                "metadata": meta(APISERVICE, None),
+                "spec": {"service": {"name": MS_NAME, "namespace": ns, "port": 443},
                          "group": "metrics.k8s.io", "version": "v1beta1", "insecureSkipTLSVerify": true,
                          "groupPriorityMinimum": 100, "versionPriority": 100}
             }),
@@ -593,9 +755,9 @@ spec:
         create(
             &Api::<Deployment>::namespaced(c.clone(), ns),
             json!({
-                "metadata": {"name": MS_NAME, "namespace": ns, "labels": labels},
+                "metadata": meta(MS_NAME, Some(ns)),
                 "spec": {
-                    "selector": {"matchLabels": labels},
+                    "selector": {"matchLabels": selector},
                     "strategy": {"rollingUpdate": {"maxUnavailable": 0}},
                     "template": {
                         "metadata": {"labels": labels},
@@ -624,6 +786,17 @@ spec:
                         }
                     }
                 }
+            }),
+        )
+        .await;
+
+        // Kubelets may request certificates (kubeadm binds the same role for bootstrapping).
+        create(
+            &crb,
+            json!({
+                "metadata": {"name": "mstui-e2e:nodes-request-certificates"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:node-bootstrapper"},
+                "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:nodes"}]
             }),
         )
         .await;
@@ -691,12 +864,31 @@ spec:
             port: self.ports.metrics_server,
             cert_dir: self.dir.join("ms-certs"),
         };
-        self.supervisor = Some(Supervisor::start(
-            self.admin_kubeconfig.clone(),
-            self.dir.join("pod-logs"),
-            flags,
-            self.scenario.runs_metrics_server(),
-        ));
+        let target = Target {
+            admin_kubeconfig: self.admin_kubeconfig.clone(),
+            log_dir: self.dir.join("pod-logs"),
+            namespace: self.scenario.namespace().into(),
+            selector: self.scenario.selector(),
+            service: MS_NAME.into(),
+            labels: self
+                .scenario
+                .object_labels()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            run_process: self.scenario.runs_metrics_server(),
+        };
+        self.supervisor = Some(Supervisor::start(target, flags));
+    }
+
+    /// The namespace metrics-server is installed in.
+    pub fn ns(&self) -> &'static str {
+        self.scenario.namespace()
+    }
+
+    /// The metrics-server pod selector (`k=v,…`).
+    pub fn ms_selector(&self) -> String {
+        self.scenario.selector()
     }
 
     /// The metrics-server supervisor (always present after `start`).
@@ -767,9 +959,9 @@ spec:
         wait_for("metrics-server pod Running", long, every, || {
             let c = c.clone();
             async move {
-                let pods: Api<Pod> = Api::namespaced(c, MS_NAMESPACE);
+                let pods: Api<Pod> = Api::namespaced(c, self.ns());
                 let l = pods
-                    .list(&ListParams::default().labels(supervisor::SELECTOR))
+                    .list(&ListParams::default().labels(&self.ms_selector()))
                     .await
                     .map_err(|e| e.to_string())?;
                 let running = l
@@ -789,9 +981,12 @@ spec:
         .await?;
         match self.scenario {
             Scenario::BackendDown => {
-                wait_for("APIService FailedDiscoveryCheck", long, every, || {
-                    apiservice_condition(c.clone(), "False")
-                })
+                wait_for(
+                    "APIService Available=False (FailedDiscoveryCheck)",
+                    long,
+                    every,
+                    || apiservice_reason(c.clone(), "False", "FailedDiscoveryCheck"),
+                )
                 .await?;
             }
             s => {
@@ -804,7 +999,12 @@ spec:
                     }
                 })
                 .await?;
-                if let Some(sig) = s.expected_log() {
+                let mut sigs: Vec<&str> = s.expected_log().into_iter().collect();
+                if s.never_ready() {
+                    // What metrics-server logs when the (supervisor's) readiness probe fails.
+                    sigs.push(NO_METRICS_TO_SERVE);
+                }
+                for sig in sigs {
                     wait_for(&format!("log line '{sig}'"), long, every, || {
                         let log = self.current_ms_log();
                         async move {
@@ -817,10 +1017,20 @@ spec:
                     })
                     .await?;
                 }
-                wait_for("APIService Available", long, every, || {
-                    apiservice_condition(c.clone(), "True")
-                })
-                .await?;
+                if s.never_ready() {
+                    wait_for(
+                        "APIService Available=False (MissingEndpoints)",
+                        long,
+                        every,
+                        || apiservice_reason(c.clone(), "False", "MissingEndpoints"),
+                    )
+                    .await?;
+                } else {
+                    wait_for("APIService Available", long, every, || {
+                        apiservice_condition(c.clone(), "True")
+                    })
+                    .await?;
+                }
                 if s == Scenario::Healthy {
                     wait_for(
                         "NodeMetrics for every node",
@@ -933,6 +1143,33 @@ async fn nodes_ready(c: Client) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{ready}/{} nodes Ready", NODES.len()))
+    }
+}
+
+/// The APIService's Available condition: (status, reason, message).
+pub async fn apiservice_available(c: Client) -> Result<(String, String, String), String> {
+    let api: Api<APIService> = Api::all(c);
+    let a = api.get(APISERVICE).await.map_err(|e| e.to_string())?;
+    a.status
+        .and_then(|s| s.conditions)
+        .and_then(|cs| cs.into_iter().find(|c| c.type_ == "Available"))
+        .map(|c| {
+            (
+                c.status,
+                c.reason.unwrap_or_default(),
+                c.message.unwrap_or_default(),
+            )
+        })
+        .ok_or_else(|| "no Available condition yet".to_string())
+}
+
+/// Ok when the APIService's Available condition has `status` and `reason`.
+pub async fn apiservice_reason(c: Client, status: &str, reason: &str) -> Result<(), String> {
+    let (s, r, m) = apiservice_available(c).await?;
+    if s == status && r == reason {
+        Ok(())
+    } else {
+        Err(format!("Available={s} ({r}): {m}"))
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::fix::csr::{CsrRequest, parse_csr_pem};
 use crate::vocab::Prose;
 use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
+use k8s_openapi::api::core::v1::Node;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -188,6 +189,125 @@ pub(super) fn concerns(
     }
     if !req.other_names.is_empty() {
         out.push(format!("also asks for {}", req.other_names.join(", ")));
+    }
+    out
+}
+
+/// A pending kubelet-serving CSR that is not approved, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CsrRefusal {
+    pub name: String,
+    pub node: Option<String>,
+    pub reasons: Vec<String>,
+}
+
+/// [`plan_approve_csrs`] with each request's names checked against its node first (what a
+/// SAN-checking approver does): a CSR not from a node, from a node that does not exist, or
+/// asking for a DNS name other than the node's name or DNS/Hostname addresses, or for an IP that
+/// is not one of the node's addresses, is refused with the reasons; the rest is planned.
+pub fn plan_approve_csrs_checked(
+    csrs: &[CertificateSigningRequest],
+    nodes: &[Node],
+) -> (Option<CsrApprovalPlan>, Vec<CsrRefusal>) {
+    let mut approve = Vec::new();
+    let mut refused = Vec::new();
+    for csr in csrs.iter().filter(|c| is_pending_kubelet_serving(c)) {
+        let a = approval(csr);
+        let reasons = san_mismatches(&a, nodes);
+        if reasons.is_empty() {
+            approve.push(a);
+        } else {
+            refused.push(CsrRefusal {
+                name: a.name,
+                node: a.node,
+                reasons,
+            });
+        }
+    }
+    refused.sort_by(|a, b| a.name.cmp(&b.name));
+    if approve.is_empty() {
+        return (None, refused);
+    }
+    approve.sort_by(|a, b| a.name.cmp(&b.name));
+    let sentence = approval_sentence(&approve);
+    let warnings = vec![Prose::new(
+        "Each request's DNS names and IPs were checked against its node's name and addresses. \
+         Renewals need approval again; a SAN-checking approver (kubelet-csr-approver) is the \
+         lasting fix.",
+        "각 요청의 DNS 이름과 IP를 해당 노드의 이름 및 주소와 대조했습니다. 인증서 갱신 때마다 다시 \
+         승인이 필요하며, SAN을 검사하는 승인기(kubelet-csr-approver)가 지속적인 해결책입니다.",
+    )];
+    (
+        Some(CsrApprovalPlan {
+            csrs: approve,
+            sentence,
+            warnings,
+        }),
+        refused,
+    )
+}
+
+/// Why `a` must not be approved for its node; empty when every name it asks for is the node's.
+fn san_mismatches(a: &CsrApproval, nodes: &[Node]) -> Vec<String> {
+    let mut out = a.concerns.clone();
+    let Some(node_name) = a.node.as_deref() else {
+        return out;
+    };
+    let Some(node) = nodes
+        .iter()
+        .find(|n| n.metadata.name.as_deref() == Some(node_name))
+    else {
+        out.push(format!("node {node_name} does not exist"));
+        return out;
+    };
+    let Some(req) = a.request.as_ref() else {
+        return out;
+    };
+    let addresses: Vec<(&str, &str)> = node
+        .status
+        .as_ref()
+        .and_then(|s| s.addresses.as_ref())
+        .map(|l| {
+            l.iter()
+                .map(|x| (x.type_.as_str(), x.address.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let is_ip = |s: &str| s.parse::<std::net::IpAddr>().is_ok();
+    let mut ips: Vec<&str> = Vec::new();
+    for (_, a) in &addresses {
+        if is_ip(a) && !ips.contains(a) {
+            ips.push(a);
+        }
+    }
+    let mut names: Vec<&str> = vec![node_name];
+    for (t, a) in &addresses {
+        if matches!(*t, "Hostname" | "InternalDNS" | "ExternalDNS")
+            && !is_ip(a)
+            && !names.contains(a)
+        {
+            names.push(a);
+        }
+    }
+    for ip in &req.ip_addresses {
+        if !ips.contains(&ip.as_str()) {
+            out.push(format!(
+                "asks for IP {ip}, which is not an address of node {node_name} ({})",
+                if ips.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    ips.join(", ")
+                }
+            ));
+        }
+    }
+    for dns in &req.dns_names {
+        if !names.contains(&dns.as_str()) {
+            out.push(format!(
+                "asks for DNS name {dns}, which is not a name of node {node_name} ({})",
+                names.join(", ")
+            ));
+        }
     }
     out
 }

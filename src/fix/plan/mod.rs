@@ -14,7 +14,9 @@ mod edit;
 mod locate;
 mod restart;
 
-pub use approve::{CsrApproval, CsrApprovalPlan, plan_approve_csrs};
+pub use approve::{
+    CsrApproval, CsrApprovalPlan, CsrRefusal, plan_approve_csrs, plan_approve_csrs_checked,
+};
 pub use args_fix::{args_patch, plan};
 pub use edit::{editable_flags, plan_edit, plan_undo};
 pub use restart::{RestartPlan, plan_restart};

@@ -1035,3 +1035,64 @@ fn plan_errors_speak_both_languages_and_keep_the_flag_names() {
         }
     }
 }
+
+#[test]
+fn checked_approval_refuses_names_the_node_does_not_have() {
+    use crate::fix::csr::tests::kubelet_csr_pem;
+    let node = |name: &str, ip: &str| -> k8s_openapi::api::core::v1::Node {
+        serde_json::from_value(json!({
+            "metadata": {"name": name},
+            "status": {"addresses": [{"type": "InternalIP", "address": ip},
+                                     {"type": "Hostname", "address": name}]}
+        }))
+        .unwrap()
+    };
+    let nodes = [node("node-1", "10.0.0.11"), node("node-2", "10.0.0.12")];
+    let good = kubelet_csr_pem("node-1", &["node-1"], &["10.0.0.11"]);
+    let wrong_ip = kubelet_csr_pem("node-2", &["node-2"], &["10.9.9.9"]);
+    let wrong_dns = kubelet_csr_pem("node-2", &["evil.example.com"], &["10.0.0.12"]);
+    let ghost = kubelet_csr_pem("node-7", &["node-7"], &["10.0.0.17"]);
+    let user = |n: &str| format!("system:node:{n}");
+    let csrs = [
+        csr("a", KUBELET_SERVING_SIGNER, &user("node-1"), &good, None),
+        csr(
+            "b",
+            KUBELET_SERVING_SIGNER,
+            &user("node-2"),
+            &wrong_ip,
+            None,
+        ),
+        csr(
+            "c",
+            KUBELET_SERVING_SIGNER,
+            &user("node-2"),
+            &wrong_dns,
+            None,
+        ),
+        csr("d", KUBELET_SERVING_SIGNER, &user("node-7"), &ghost, None),
+    ];
+    let (plan, refused) = plan_approve_csrs_checked(&csrs, &nodes);
+    let plan = plan.expect("csr a is approvable");
+    let names: Vec<&str> = plan.csrs.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["a"]);
+    assert!(plan.warnings[0].contains("were checked against its node"));
+    let why: Vec<(&str, String)> = refused
+        .iter()
+        .map(|r| (r.name.as_str(), r.reasons.join("; ")))
+        .collect();
+    assert_eq!(
+        why,
+        [
+            (
+                "b",
+                "asks for IP 10.9.9.9, which is not an address of node node-2 (10.0.0.12)".into()
+            ),
+            (
+                "c",
+                "asks for DNS name evil.example.com, which is not a name of node node-2 (node-2)"
+                    .into()
+            ),
+            ("d", "node node-7 does not exist".into()),
+        ]
+    );
+}
