@@ -10,7 +10,9 @@ use super::{Demo, DemoError, SCENARIOS, connect, start};
 use crate::cluster::apply::{self, ApplyError};
 use crate::cluster::snapshot;
 use crate::diagnose::{Finding, diagnose};
-use crate::fix::plan::{FixPlan, plan, plan_approve_csrs, plan_restart, plan_undo};
+use crate::fix::plan::{
+    FixPlan, plan, plan_approve_csrs, plan_approve_csrs_checked, plan_restart, plan_undo,
+};
 use crate::rollout::{RolloutPhase, rollout_status};
 use crate::snapshot::Snapshot;
 use crate::vocab::{FixId, Severity};
@@ -358,6 +360,10 @@ async fn pending_csrs_are_fixed_by_approving_them() {
     );
     let approvals = plan_approve_csrs(&snap.kubelet_csrs).expect("two CSRs pending");
     assert_eq!(approvals.csrs.len(), 2);
+    // The TUI approves only CSRs whose names match their node: the demo's do.
+    let (checked, refused) = plan_approve_csrs_checked(&snap.kubelet_csrs, &snap.nodes);
+    assert!(refused.is_empty(), "{refused:?}");
+    assert_eq!(checked.map(|p| p.csrs.len()), Some(2));
     assert!(
         approvals.csrs.iter().all(|c| c.concerns.is_empty()),
         "{:?}",

@@ -743,3 +743,49 @@ fn log_buffer_cap_comes_from_the_options_and_drops_are_shown() {
         .collect();
     assert!(text.contains("7 dropped"), "{text}");
 }
+
+#[test]
+fn approving_csrs_checks_their_names_against_the_nodes_first() {
+    let snap = sample::x509_pending_csrs();
+    let change = super::app::plan_change(
+        &super::app::Request::Fix(crate::vocab::FixId::ApproveKubeletCsrs),
+        &snap,
+        sample::now(),
+    )
+    .expect("the sample's CSRs match their nodes");
+    let Change::ApproveCsrs(plan) = change else {
+        panic!("a CSR approval")
+    };
+    assert!(!plan.csrs.is_empty());
+    assert!(
+        !plan
+            .warnings
+            .iter()
+            .any(|w| w.en.starts_with("Not approving")),
+        "{:?}",
+        plan.warnings
+    );
+
+    // A node without the address its CSR asks for: that CSR is left pending, with the reason.
+    let mut foreign = sample::x509_pending_csrs();
+    for node in &mut foreign.nodes {
+        if let Some(addresses) = node.status.as_mut().and_then(|s| s.addresses.as_mut()) {
+            addresses.retain(|a| a.type_ != "InternalIP");
+        }
+    }
+    match super::app::plan_change(
+        &super::app::Request::Fix(crate::vocab::FixId::ApproveKubeletCsrs),
+        &foreign,
+        sample::now(),
+    ) {
+        Err(why) => assert!(why.en.starts_with("Not approving"), "{why:?}"),
+        Ok(Change::ApproveCsrs(plan)) => assert!(
+            plan.warnings
+                .iter()
+                .any(|w| w.en.starts_with("Not approving")),
+            "{:?}",
+            plan.warnings
+        ),
+        Ok(other) => panic!("{other:?}"),
+    }
+}

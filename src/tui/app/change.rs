@@ -203,6 +203,28 @@ impl App {
 }
 
 /// Turn a request into a concrete change against the snapshot's Deployment.
+/// Approve the pending kubelet-serving CSRs whose names match their node; the others are left
+/// pending, and the dialog says which and why.
+fn approve_checked(snap: &Snapshot) -> Result<Change, Prose> {
+    let (plan, refused) = planner::plan_approve_csrs_checked(&snap.kubelet_csrs, &snap.nodes);
+    let refusals = refused.iter().map(|r| {
+        let why = r.reasons.join("; ");
+        Prose::new(
+            format!("Not approving {}: {why}", r.name),
+            format!("{}는 승인하지 않습니다: {why}", r.name),
+        )
+    });
+    match plan {
+        Some(mut plan) => {
+            plan.warnings.extend(refusals);
+            Ok(Change::ApproveCsrs(plan))
+        }
+        None => refusals
+            .reduce(|a, b| Prose::new(format!("{}; {}", a.en, b.en), format!("{}; {}", a.ko, b.ko)))
+            .map_or_else(|| Err(t::NO_PENDING_CSRS.into()), Err),
+    }
+}
+
 pub fn plan_change(request: &Request, snap: &Snapshot, now: Timestamp) -> Result<Change, Prose> {
     let (install, deployment) = match (snap.install.as_ref(), snap.deployment.as_ref()) {
         (Some(i), Some(d)) => (i, d),
@@ -212,9 +234,7 @@ pub fn plan_change(request: &Request, snap: &Snapshot, now: Timestamp) -> Result
         Request::Fix(FixId::RolloutRestart) => Ok(Change::Restart(planner::plan_restart(
             install, deployment, now,
         ))),
-        Request::Fix(FixId::ApproveKubeletCsrs) => planner::plan_approve_csrs(&snap.kubelet_csrs)
-            .map(Change::ApproveCsrs)
-            .ok_or_else(|| t::NO_PENDING_CSRS.into()),
+        Request::Fix(FixId::ApproveKubeletCsrs) => approve_checked(snap),
         Request::Fix(fix) => planner::plan(*fix, install, deployment)
             .map(Change::Args)
             .map_err(|e| e.prose()),
