@@ -1,8 +1,9 @@
 //! Sending a planned change: server-side dry-run first, then for real after the user confirms.
 //!
-//! Every write uses the field manager `mstui`. Deployment patches carry the resourceVersion they
-//! were planned against, so a concurrent edit comes back as [`ApplyError::Conflict`] instead of
-//! being overwritten.
+//! Every write uses the field manager `mstui`. An args change is a JSON patch whose `test`
+//! operations check the container's current list; a concurrent edit of that list fails the test
+//! (the API server answers 422) and comes back as [`ApplyError::Conflict`] instead of being
+//! overwritten. Writes that leave the list alone (the controller's status) do not conflict.
 
 use super::connect::error_chain;
 use crate::fix::plan::{ArgsField, CsrApprovalPlan, FixPlan, RestartPlan};
@@ -42,6 +43,7 @@ impl ApplyError {
                 };
                 match s.code {
                     409 => ApplyError::Conflict(msg),
+                    422 if is_failed_test(&msg) => ApplyError::Conflict(msg),
                     401 | 403 => ApplyError::Forbidden(msg),
                     400 | 422 => ApplyError::Invalid(msg),
                     404 => ApplyError::NotFound(msg),
@@ -51,6 +53,15 @@ impl ApplyError {
             other => ApplyError::Other(error_chain(&other)),
         }
     }
+}
+
+/// Whether a 422 comes from a JSON-patch `test` that no longer holds (the API server's
+/// evanphx/json-patch says "testing value /path failed", or that the path "does not apply" when
+/// the container or list moved away): the object changed under the plan.
+pub fn is_failed_test(message: &str) -> bool {
+    message.contains("testing value")
+        || message.contains("test operation")
+        || message.contains("test failed")
 }
 
 fn params(dry_run: bool) -> PatchParams {
@@ -82,6 +93,30 @@ pub async fn patch_deployment(
 ) -> Result<Deployment, ApplyError> {
     let api: Api<Deployment> = Api::namespaced(client.clone(), namespace);
     timed(api.patch(name, &params(dry_run), &Patch::Strategic(patch))).await
+}
+
+/// JSON-patch (RFC 6902) a Deployment: `patch` is the list of operations. Sent as a plain
+/// request because kube's typed `Patch::Json` needs a feature this crate does not build.
+pub async fn json_patch_deployment(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    patch: &serde_json::Value,
+    dry_run: bool,
+) -> Result<Deployment, ApplyError> {
+    let mut uri = format!(
+        "/apis/apps/v1/namespaces/{namespace}/deployments/{name}?fieldManager={FIELD_MANAGER}"
+    );
+    if dry_run {
+        uri.push_str("&dryRun=All");
+    }
+    let body = serde_json::to_vec(patch).map_err(|e| ApplyError::Other(e.to_string()))?;
+    let req = http::Request::patch(uri)
+        .header(http::header::CONTENT_TYPE, "application/json-patch+json")
+        .header(http::header::ACCEPT, "application/json")
+        .body(body)
+        .map_err(|e| ApplyError::Other(e.to_string()))?;
+    timed(client.request::<Deployment>(req)).await
 }
 
 /// Approve a CSR the way `kubectl certificate approve` does: PUT the whole object, with the
@@ -123,7 +158,7 @@ pub async fn send_fix(
         ));
     }
     let t = &plan.target;
-    patch_deployment(client, &t.namespace, &t.deployment, &plan.patch, dry_run).await
+    json_patch_deployment(client, &t.namespace, &t.deployment, &plan.patch, dry_run).await
 }
 
 /// Send a rollout restart (dry-run or for real).
@@ -173,4 +208,37 @@ pub fn stored_list(plan: &FixPlan, d: &Deployment) -> Option<Vec<String>> {
         ArgsField::Command => container.command.clone().unwrap_or_default(),
     };
     Some(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: u16, message: &str) -> kube::Error {
+        kube::Error::Api(
+            kube::core::Status::failure(message, "Invalid")
+                .with_code(code)
+                .boxed(),
+        )
+    }
+
+    #[test]
+    fn a_failed_json_patch_test_is_a_conflict_other_422s_are_not() {
+        // The API server's text for a failed `test` (k8s.io/apiserver, evanphx/json-patch v4).
+        let failed = "the server rejected our request due to an error in our request: \
+            testing value /spec/template/spec/containers/0/args failed: test failed";
+        assert!(matches!(
+            ApplyError::from_kube(api(422, failed)),
+            ApplyError::Conflict(_)
+        ));
+        assert!(matches!(
+            ApplyError::from_kube(api(409, "the object has been modified")),
+            ApplyError::Conflict(_)
+        ));
+        let invalid = "Deployment.apps \"metrics-server\" is invalid: spec.template.spec.containers[0].image: Required value";
+        assert!(matches!(
+            ApplyError::from_kube(api(422, invalid)),
+            ApplyError::Invalid(_)
+        ));
+    }
 }

@@ -33,12 +33,17 @@ fn merge_key(field: &str) -> Option<&'static str> {
 pub(crate) enum PatchType {
     Strategic,
     Merge,
+    /// RFC 6902, see [`super::jsonpatch`].
+    Json,
 }
 
 impl PatchType {
     /// Apply `patch` to `target`. Errors are the server's "cannot be handled" reasons.
-    pub fn apply(self, target: &Value, patch: &Value) -> Result<Value, String> {
-        merge_patch(target, patch, self == PatchType::Strategic)
+    pub fn apply(self, target: &Value, patch: &Value) -> Result<Value, (u16, String)> {
+        match self {
+            PatchType::Json => super::jsonpatch::apply(target, patch),
+            _ => merge_patch(target, patch, self == PatchType::Strategic).map_err(|e| (400, e)),
+        }
     }
 }
 
@@ -198,11 +203,13 @@ mod tests {
     use serde_json::json;
 
     fn strategic_merge(target: &Value, patch: &Value) -> Result<Value, String> {
-        PatchType::Strategic.apply(target, patch)
+        PatchType::Strategic
+            .apply(target, patch)
+            .map_err(|(_, e)| e)
     }
 
     fn json_merge(target: &Value, patch: &Value) -> Result<Value, String> {
-        PatchType::Merge.apply(target, patch)
+        PatchType::Merge.apply(target, patch).map_err(|(_, e)| e)
     }
 
     fn deployment() -> Value {

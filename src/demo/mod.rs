@@ -20,6 +20,7 @@
 mod clock;
 mod controller;
 mod events;
+mod jsonpatch;
 mod kubelet;
 mod lifecycle;
 mod loggen;

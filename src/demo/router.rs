@@ -297,12 +297,13 @@ fn route(shared: &Shared, req: &Incoming) -> Reply {
             let kind = match req.content_type.split(';').next().map(str::trim) {
                 Some("application/strategic-merge-patch+json") => PatchType::Strategic,
                 Some("application/merge-patch+json") => PatchType::Merge,
+                Some("application/json-patch+json") => PatchType::Json,
                 other => {
                     return Reply::error(ApiError::new(
                         415,
                         "UnsupportedMediaType",
                         format!(
-                            "the demo cluster accepts strategic-merge and merge patches, not {}",
+                            "the demo cluster accepts strategic-merge, merge and JSON patches, not {}",
                             other.unwrap_or("an untyped body")
                         ),
                     ));

@@ -230,12 +230,13 @@ async fn the_quick_fix_rolls_out_and_brings_the_metrics_back_in_real_time() {
 }
 
 #[tokio::test]
-async fn a_stale_resource_version_is_a_conflict() {
+async fn a_write_that_leaves_the_args_alone_is_not_a_conflict() {
     let demo = manual("x509");
     let (snap, _) = look(&demo).await;
-    let stale = args_plan(&snap, FixId::KubeletInsecureTls);
+    let plan = args_plan(&snap, FixId::KubeletInsecureTls);
     let client = &demo.connection.client;
-    // Someone restarts the Deployment after the plan was made.
+    // Someone restarts the Deployment after the plan was made: resourceVersion moves, the args
+    // do not, so the JSON patch's `test` still holds.
     let restart = plan_restart(
         snap.install.as_ref().expect("install"),
         snap.deployment.as_ref().expect("deployment"),
@@ -244,20 +245,55 @@ async fn a_stale_resource_version_is_a_conflict() {
     apply::send_restart(client, &restart, false)
         .await
         .expect("restart");
-    let err = apply::send_fix(client, &stale, false)
+    let d = apply::send_fix(client, &plan, false)
         .await
-        .expect_err("stale");
-    assert!(
-        matches!(err, ApplyError::Conflict(ref m) if m.contains("has been modified")),
-        "{err:?}"
+        .expect("applies over an unrelated write");
+    assert_ne!(
+        d.metadata.resource_version.as_deref(),
+        Some(plan.resource_version.as_str())
     );
-    // Re-planned against the current object, it goes through.
+    assert_eq!(apply::stored_list(&plan, &d), Some(plan.after.clone()));
+}
+
+#[tokio::test]
+async fn a_concurrent_args_edit_is_a_conflict_and_is_not_overwritten() {
+    let demo = manual("x509");
+    let (snap, _) = look(&demo).await;
+    let stale = args_plan(&snap, FixId::KubeletInsecureTls);
+    let client = &demo.connection.client;
+    // Someone else changes the args after the plan was made.
+    let mut theirs = stale.before.clone();
+    theirs.push("--v=4".into());
+    let edit = serde_json::json!({"spec": {"template": {"spec": {"containers": [
+        {"name": stale.target.container, "args": theirs}
+    ]}}}});
+    apply::patch_deployment(client, "kube-system", "metrics-server", &edit, false)
+        .await
+        .expect("their edit");
+    for dry_run in [true, false] {
+        let err = apply::send_fix(client, &stale, dry_run)
+            .await
+            .expect_err("stale");
+        assert!(
+            matches!(err, ApplyError::Conflict(ref m) if m.contains("testing value")),
+            "{err:?}"
+        );
+    }
+    let now = apply::get_deployment(client, "kube-system", "metrics-server")
+        .await
+        .expect("get");
+    assert_eq!(apply::stored_list(&stale, &now), Some(theirs.clone()));
+    // Re-planned against the current object, it keeps their flag and adds ours.
     advance(&demo, 500);
     let (fresh, _) = look(&demo).await;
     let replanned = args_plan(&fresh, FixId::KubeletInsecureTls);
-    apply::send_fix(client, &replanned, false)
+    assert_eq!(replanned.before, theirs);
+    let d = apply::send_fix(client, &replanned, false)
         .await
         .expect("re-planned fix applies");
+    let stored = apply::stored_list(&replanned, &d).unwrap();
+    assert!(stored.contains(&"--v=4".to_string()));
+    assert!(stored.contains(&"--kubelet-insecure-tls".to_string()));
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The writes the demo accepts: a patch of the metrics-server Deployment (strategic merge or
-//! JSON merge, guarded by `metadata.resourceVersion`, with `dryRun=All`) and the approval of a
+//! JSON merge, guarded by `metadata.resourceVersion`, or a JSON patch guarded by its `test`
+//! operations, with `dryRun=All`) and the approval of a
 //! kubelet-serving CSR. Both validate like the API server and answer its error shapes.
 
 use super::clock::{add, timing};
@@ -59,9 +60,10 @@ impl World {
                 format!("cannot encode the Deployment: {e}"),
             )
         })?;
-        let merged = kind
-            .apply(&before, patch)
-            .map_err(|e| ApiError::new(400, "BadRequest", e))?;
+        let merged = kind.apply(&before, patch).map_err(|(code, e)| {
+            let reason = if code == 422 { "Invalid" } else { "BadRequest" };
+            ApiError::new(code, reason, e)
+        })?;
         let mut next: Deployment = serde_json::from_value(merged).map_err(|e| {
             ApiError::new(
                 400,

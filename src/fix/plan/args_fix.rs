@@ -181,7 +181,7 @@ pub(super) fn place(field: ArgsField, target: &Target) -> String {
     }
 }
 
-/// Assemble a plan: diff, validation of the resulting flags, and the guarded patch.
+/// Assemble a plan: diff, validation of the resulting flags, and the guarded (JSON) patch.
 pub(super) fn build(
     fix: Option<FixId>,
     loc: Located<'_>,
@@ -192,7 +192,17 @@ pub(super) fn build(
 ) -> FixPlan {
     let before = list_of(loc.container, field);
     let problems = Flags::parse(&argv_with(loc.container, field, &after), version).validate();
-    let patch = args_patch(&loc.resource_version, &loc.target.container, field, &after);
+    let current = match field {
+        ArgsField::Args => loc.container.args.as_deref(),
+        ArgsField::Command => loc.container.command.as_deref(),
+    };
+    let patch = args_patch(
+        loc.target.container_index,
+        &loc.target.container,
+        field,
+        current,
+        &after,
+    );
     FixPlan {
         fix,
         target: loc.target,
@@ -208,22 +218,26 @@ pub(super) fn build(
     }
 }
 
-/// Strategic merge: `containers` merges by `name`, and `args`/`command` (lists of scalars) are
-/// replaced wholesale, so the complete list is sent. `metadata.resourceVersion` makes the API
-/// server reject the patch with 409 Conflict if the Deployment changed since it was read.
+/// A JSON patch (RFC 6902) keyed on what mstui changes: `test` that the container at
+/// `index` is still `container` and that its `field` is still exactly `current` (`None`: the
+/// field is absent, which a `test` against `null` checks), then set the new list. Writes that
+/// do not touch this list (the controller's status, annotations, replicas) no longer conflict;
+/// a concurrent edit of the list fails the `test`, which the API server answers with 422 and
+/// [`crate::cluster::apply`] reports as a conflict.
 pub fn args_patch(
-    resource_version: &str,
+    index: usize,
     container: &str,
     field: ArgsField,
+    current: Option<&[String]>,
     list: &[String],
 ) -> Value {
-    let mut entry = serde_json::Map::new();
-    entry.insert("name".into(), json!(container));
-    entry.insert(field.key().into(), json!(list));
-    json!({
-        "metadata": {"resourceVersion": resource_version},
-        "spec": {"template": {"spec": {"containers": [entry]}}}
-    })
+    let base = format!("/spec/template/spec/containers/{index}");
+    let path = format!("{base}/{}", field.key());
+    json!([
+        {"op": "test", "path": format!("{base}/name"), "value": container},
+        {"op": "test", "path": path, "value": current},
+        {"op": if current.is_some() { "replace" } else { "add" }, "path": path, "value": list},
+    ])
 }
 
 /// The fix's own warnings (from the vocabulary), and those that depend on the current flags.

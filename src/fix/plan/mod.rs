@@ -1,9 +1,10 @@
 //! Fix plans: the exact Deployment patch, a before/after diff, a sentence, warnings, and the
 //! validation of the flags the change would leave running.
 //!
-//! Safety rules (DESIGN §6) live here as data: every args patch carries the planned-against
-//! `metadata.resourceVersion`, so a concurrent edit makes the server answer 409 Conflict instead
-//! of being overwritten; a plan whose resulting flags would crash metrics-server is not appliable.
+//! Safety rules (DESIGN §6) live here as data: every args patch is a JSON patch whose `test`
+//! operations check the container's current list (see [`args_patch`]), so a concurrent edit of
+//! that list fails the patch instead of being overwritten, while the controller's own status
+//! writes do not; a plan whose resulting flags would crash metrics-server is not appliable.
 //!
 //! One planner a file: `args_fix` (catalog fixes that edit flags), `edit` (the args editor and
 //! undo), `restart`, `approve` (kubelet-serving CSRs); `locate` finds the container.
@@ -83,8 +84,9 @@ pub struct FixPlan {
     pub warnings: Vec<Prose>,
     /// Validation of the flags metrics-server would run with after the change.
     pub problems: Vec<FlagProblem>,
-    /// Strategic-merge patch for the Deployment (guarded by `metadata.resourceVersion`).
+    /// JSON patch (RFC 6902) for the Deployment: `test` the current list, then set the new one.
     pub patch: Value,
+    /// The Deployment's resourceVersion when planned (shown; the patch's `test` is the guard).
     pub resource_version: String,
 }
 

@@ -280,20 +280,17 @@ fn insecure_tls_on_the_upstream_manifest() {
     );
     assert_eq!(
         plan.patch,
-        json!({
-            "metadata": {"resourceVersion": "4711"},
-            "spec": {"template": {"spec": {"containers": [{
-                "name": "metrics-server",
-                "args": [
-                    "--cert-dir=/tmp",
-                    "--secure-port=10250",
-                    "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
-                    "--kubelet-use-node-status-port",
-                    "--metric-resolution=15s",
-                    "--kubelet-insecure-tls"
-                ]
-            }]}}}
-        })
+        guarded(
+            &plan,
+            json!([
+                "--cert-dir=/tmp",
+                "--secure-port=10250",
+                "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+                "--kubelet-use-node-status-port",
+                "--metric-resolution=15s",
+                "--kubelet-insecure-tls"
+            ])
+        )
     );
     assert_eq!(plan.warnings.len(), 1);
     assert!(plan.warnings[0].contains("ServiceAccount token to whatever answers"));
@@ -372,20 +369,17 @@ fn drop_insecure_tls_in_the_kube_up_command_layout() {
     assert_eq!(plan.before, v(&KUBE_UP_COMMAND));
     assert_eq!(
         plan.patch,
-        json!({
-            "metadata": {"resourceVersion": "31337"},
-            "spec": {"template": {"spec": {"containers": [{
-                "name": "metrics-server",
-                "command": [
-                    "/metrics-server",
-                    "--metric-resolution=30s",
-                    "--kubelet-port=10250",
-                    "--kubelet-preferred-address-types=InternalIP,Hostname,InternalDNS,ExternalDNS,ExternalIP",
-                    "--cert-dir=/tmp",
-                    "--secure-port=10250"
-                ]
-            }]}}}
-        })
+        guarded(
+            &plan,
+            json!([
+                "/metrics-server",
+                "--metric-resolution=30s",
+                "--kubelet-port=10250",
+                "--kubelet-preferred-address-types=InternalIP,Hostname,InternalDNS,ExternalDNS,ExternalIP",
+                "--cert-dir=/tmp",
+                "--secure-port=10250"
+            ])
+        )
     );
     assert_eq!(
         rendered(&plan),
@@ -425,9 +419,16 @@ fn kube_up_metric_resolution_never_touches_the_nanny() {
     let plan = plan(FixId::MetricResolution, &kube_up_install(), &kube_up()).unwrap();
     assert_eq!(plan.after[1], "--metric-resolution=15s");
     assert_eq!(plan.after[0], "/metrics-server");
-    let containers = &plan.patch["spec"]["template"]["spec"]["containers"];
-    assert_eq!(containers.as_array().unwrap().len(), 1);
-    assert_eq!(containers[0]["name"], "metrics-server");
+    // Only the metrics-server container (index 0 here) is tested and changed; the nanny is not.
+    assert_eq!(
+        plan.patch[0]["path"],
+        "/spec/template/spec/containers/0/name"
+    );
+    assert_eq!(plan.patch[0]["value"], "metrics-server");
+    assert_eq!(
+        plan.patch[2]["path"],
+        "/spec/template/spec/containers/0/command"
+    );
 }
 
 #[test]
@@ -446,19 +447,16 @@ fn metric_resolution_with_a_nanny_sidecar_first() {
     );
     assert_eq!(
         plan.patch,
-        json!({
-            "metadata": {"resourceVersion": "4711"},
-            "spec": {"template": {"spec": {"containers": [{
-                "name": "metrics-server",
-                "args": [
-                    "--cert-dir=/tmp",
-                    "--secure-port=10250",
-                    "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
-                    "--kubelet-use-node-status-port",
-                    "--metric-resolution=15s"
-                ]
-            }]}}}
-        })
+        guarded(
+            &plan,
+            json!([
+                "--cert-dir=/tmp",
+                "--secure-port=10250",
+                "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+                "--kubelet-use-node-status-port",
+                "--metric-resolution=15s"
+            ])
+        )
     );
     assert_eq!(
         rendered(&plan)[4..],
@@ -524,11 +522,8 @@ fn preferred_address_types_fixes_the_helm_duplicate() {
             "- --kubelet-preferred-address-types=Hostname",
         ]
     );
-    assert_eq!(plan.patch["metadata"]["resourceVersion"], "90210");
-    assert_eq!(
-        plan.patch["spec"]["template"]["spec"]["containers"][0]["args"],
-        json!(plan.after)
-    );
+    assert_eq!(plan.resource_version, "90210");
+    assert_eq!(plan.patch, guarded(&plan, json!(plan.after)));
     assert_eq!(
         plan.sentence,
         "Set --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname (one occurrence) in \
@@ -587,13 +582,10 @@ fn drop_legacy_port_flags_in_both_spellings() {
     );
     assert_eq!(
         plan.patch,
-        json!({
-            "metadata": {"resourceVersion": "4711"},
-            "spec": {"template": {"spec": {"containers": [{
-                "name": "metrics-server",
-                "args": ["--cert-dir=/tmp", "--kubelet-use-node-status-port"]
-            }]}}}
-        })
+        guarded(
+            &plan,
+            json!(["--cert-dir=/tmp", "--kubelet-use-node-status-port"])
+        )
     );
     assert_eq!(
         rendered(&plan),
@@ -632,10 +624,7 @@ fn plan_fn(fix: FixId, d: &Deployment) -> Result<FixPlan, PlanError> {
 fn removing_the_only_flag_sends_an_empty_list() {
     let d = upstream_with_args(&["--kubelet-insecure-tls"]);
     let plan = plan(FixId::DropKubeletInsecureTls, &upstream_install(), &d).unwrap();
-    assert_eq!(
-        plan.patch["spec"]["template"]["spec"]["containers"][0]["args"],
-        json!([])
-    );
+    assert_eq!(plan.patch[2]["value"], json!([]));
 }
 
 // --- errors -----------------------------------------------------------------------------------
@@ -733,10 +722,7 @@ fn edit_of_the_command_layout_keeps_the_binary() {
     let plan = plan_edit(&kube_up_install(), &kube_up(), edited).unwrap();
     assert_eq!(plan.after[0], "/metrics-server");
     assert_eq!(plan.after.len(), 8);
-    assert_eq!(
-        plan.patch["spec"]["template"]["spec"]["containers"][0]["command"],
-        json!(plan.after)
-    );
+    assert_eq!(plan.patch, guarded(&plan, json!(plan.after)));
     assert!(!plan.is_appliable(), "klog flags crash v0.7");
     assert!(
         plan.problems[0]
@@ -780,11 +766,9 @@ fn undo_restores_the_exact_previous_list() {
     assert_eq!(undo.after, fix.before);
     assert_eq!(undo.before, fix.after);
     assert_eq!(undo.resource_version, "90300");
-    assert_eq!(undo.patch["metadata"]["resourceVersion"], "90300");
-    assert_eq!(
-        undo.patch["spec"]["template"]["spec"]["containers"][0]["args"],
-        json!(fix.before)
-    );
+    // The undo tests the list as the fix left it and puts back the exact earlier list.
+    assert_eq!(undo.patch[1]["value"], json!(fix.after));
+    assert_eq!(undo.patch[2]["value"], json!(fix.before));
     assert_eq!(
         rendered(&undo).last().unwrap(),
         "+ --kubelet-preferred-address-types=Hostname"
@@ -1095,4 +1079,56 @@ fn checked_approval_refuses_names_the_node_does_not_have() {
             ("d", "node node-7 does not exist".into()),
         ]
     );
+}
+
+/// The JSON patch an args plan sends: `test` the container's name at its index and its current
+/// list, then replace the list.
+fn guarded(plan: &FixPlan, list: serde_json::Value) -> serde_json::Value {
+    let base = format!(
+        "/spec/template/spec/containers/{}",
+        plan.target.container_index
+    );
+    let path = format!("{base}/{}", plan.field.key());
+    json!([
+        {"op": "test", "path": format!("{base}/name"), "value": plan.target.container},
+        {"op": "test", "path": path, "value": plan.before},
+        {"op": "replace", "path": path, "value": list},
+    ])
+}
+
+#[test]
+fn the_first_args_patch_is_spelled_out() {
+    let plan = plan(FixId::KubeletInsecureTls, &upstream_install(), &upstream()).unwrap();
+    assert_eq!(
+        plan.patch,
+        json!([
+            {"op": "test", "path": "/spec/template/spec/containers/0/name", "value": "metrics-server"},
+            {"op": "test", "path": "/spec/template/spec/containers/0/args", "value": [
+                "--cert-dir=/tmp",
+                "--secure-port=10250",
+                "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+                "--kubelet-use-node-status-port",
+                "--metric-resolution=15s"
+            ]},
+            {"op": "replace", "path": "/spec/template/spec/containers/0/args", "value": [
+                "--cert-dir=/tmp",
+                "--secure-port=10250",
+                "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname",
+                "--kubelet-use-node-status-port",
+                "--metric-resolution=15s",
+                "--kubelet-insecure-tls"
+            ]},
+        ])
+    );
+}
+
+#[test]
+fn an_absent_list_is_tested_against_null_and_added() {
+    let mut d = upstream();
+    let spec = d.spec.as_mut().unwrap().template.spec.as_mut().unwrap();
+    spec.containers[0].args = None;
+    let plan = plan(FixId::KubeletInsecureTls, &upstream_install(), &d).unwrap();
+    assert_eq!(plan.patch[1]["value"], serde_json::Value::Null);
+    assert_eq!(plan.patch[2]["op"], "add");
+    assert_eq!(plan.patch[2]["value"], json!(["--kubelet-insecure-tls"]));
 }
