@@ -7,6 +7,7 @@
 //! Everything below [`cluster`] is pure: data and `now` in, data out.
 
 pub mod analyze;
+pub mod audit;
 pub mod bundle;
 pub mod cli;
 pub mod cluster;

@@ -36,11 +36,18 @@ impl ApplyError {
     fn from_kube(e: kube::Error) -> Self {
         match e {
             kube::Error::Api(s) => {
-                let msg = if s.message.is_empty() {
+                let mut msg = if s.message.is_empty() {
                     s.reason.clone()
                 } else {
                     s.message.clone()
                 };
+                // A failed JSON-patch test says only "the server rejected our request…" at the
+                // top; what failed is in the causes.
+                for cause in s.details.iter().flat_map(|d| &d.causes) {
+                    if !cause.message.is_empty() && !msg.contains(&cause.message) {
+                        msg = format!("{msg}: {}", cause.message);
+                    }
+                }
                 match s.code {
                     409 => ApplyError::Conflict(msg),
                     422 if is_failed_test(&msg) => ApplyError::Conflict(msg),
@@ -116,8 +123,28 @@ pub async fn json_patch_deployment(
         .header(http::header::ACCEPT, "application/json")
         .body(body)
         .map_err(|e| ApplyError::Other(e.to_string()))?;
-    timed(client.request::<Deployment>(req)).await
+    timed(client.request::<Deployment>(req))
+        .await
+        .map_err(json_patch_refusal)
 }
+
+/// kube-apiserver answers a JSON patch that does not apply (a failed `test`, or a path that no
+/// longer exists because the container moved) with a bare 422: "the server rejected our request
+/// due to an error in our request", reason Invalid, no causes (v1.34 keeps the jsonpatch text to
+/// itself). A patch mstui planned against the object always applies to that object, so this
+/// answer means the object changed under the plan: a conflict. Validation failures carry their
+/// own "… is invalid: field: reason" message and stay [`ApplyError::Invalid`].
+fn json_patch_refusal(e: ApplyError) -> ApplyError {
+    match e {
+        ApplyError::Invalid(m) if m.starts_with(PATCH_NOT_APPLIED) => ApplyError::Conflict(
+            format!("the container's list changed since the plan (the patch's test failed): {m}"),
+        ),
+        other => other,
+    }
+}
+
+/// The message of kube-apiserver's generic 422 (k8s.io/apimachinery `NewGenericServerResponse`).
+const PATCH_NOT_APPLIED: &str = "the server rejected our request due to an error in our request";
 
 /// Approve a CSR the way `kubectl certificate approve` does: PUT the whole object, with the
 /// `Approved` condition appended, to its `approval` subresource. The body carries the
@@ -223,14 +250,36 @@ mod tests {
     }
 
     #[test]
+    fn the_bare_422_of_a_json_patch_that_does_not_apply_is_a_conflict() {
+        // Recorded from kube-apiserver v1.34.4 (tests/e2e_safety.rs): `"details":{}`.
+        let bare = kube::core::Status::failure(PATCH_NOT_APPLIED, "Invalid").with_code(422);
+        let e = json_patch_refusal(ApplyError::from_kube(kube::Error::Api(bare.boxed())));
+        assert!(
+            matches!(e, ApplyError::Conflict(ref m) if m.contains("test failed")),
+            "{e:?}"
+        );
+        let invalid = ApplyError::Invalid("Deployment.apps \"m\" is invalid: x".into());
+        assert_eq!(json_patch_refusal(invalid.clone()), invalid);
+    }
+
+    #[test]
     fn a_failed_json_patch_test_is_a_conflict_other_422s_are_not() {
         // The API server's text for a failed `test` (k8s.io/apiserver, evanphx/json-patch v4).
-        let failed = "the server rejected our request due to an error in our request: \
-            testing value /spec/template/spec/containers/0/args failed: test failed";
-        assert!(matches!(
-            ApplyError::from_kube(api(422, failed)),
-            ApplyError::Conflict(_)
-        ));
+        // As kube-apiserver v1.34 answers it: the generic message, the reason in the causes.
+        let mut status = kube::core::Status::failure(
+            "the server rejected our request due to an error in our request",
+            "Invalid",
+        )
+        .with_code(422);
+        let details = serde_json::json!({"causes": [{
+            "reason": "UnexpectedServerResponse",
+            "message": "testing value /spec/template/spec/containers/0/args failed: test failed"
+        }]});
+        status.details = Some(serde_json::from_value(details).unwrap());
+        match ApplyError::from_kube(kube::Error::Api(status.boxed())) {
+            ApplyError::Conflict(m) => assert!(m.contains("testing value"), "{m}"),
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             ApplyError::from_kube(api(409, "the object has been modified")),
             ApplyError::Conflict(_)

@@ -25,6 +25,9 @@ pub struct Connection {
     pub client: Client,
     pub info: ClusterInfo,
     pub namespace: Option<String>,
+    /// The kubeconfig user entry of the context (its name only, never a credential), for the
+    /// audit log.
+    pub user: Option<String>,
 }
 
 /// Why we could not get to the cluster. Each message says what to do next.
@@ -81,6 +84,12 @@ pub async fn connect_context(
     namespace: Option<String>,
 ) -> Result<Connection, ConnectError> {
     let context = context.to_string();
+    let user = kubeconfig
+        .contexts
+        .iter()
+        .find(|nc| nc.name == context)
+        .and_then(|nc| nc.context.as_ref())
+        .and_then(|c| c.user.clone());
     let options = KubeConfigOptions {
         context: Some(context.clone()),
         ..Default::default()
@@ -104,7 +113,8 @@ pub async fn connect_context(
         server,
         server_version: None,
     };
-    check_reachable(client, info, namespace).await
+    let conn = check_reachable(client, info, namespace).await?;
+    Ok(Connection { user, ..conn })
 }
 
 /// Make the first request and fill in the server version.
@@ -136,6 +146,7 @@ pub async fn check_reachable(
                 client,
                 info,
                 namespace,
+                user: None,
             })
         }
     }

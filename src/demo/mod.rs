@@ -117,6 +117,7 @@ pub(crate) fn start(scenario: &str, clock: Clock) -> Result<Demo, DemoError> {
             client,
             info,
             namespace: None,
+            user: Some("demo-admin".into()),
         },
         clock,
     })

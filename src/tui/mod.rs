@@ -93,4 +93,6 @@ async fn event_loop(
 }
 
 #[cfg(test)]
+mod safety_tests;
+#[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! [`Msg`]. All cluster I/O of the TUI goes through here.
 
 use super::msg::{Change, Effect, Msg};
+use crate::audit;
 use crate::cluster::apply::{self, ApplyError};
 use crate::cluster::logs::{self, LogEvent};
 use crate::cluster::{Connection, snapshot};
@@ -64,6 +65,7 @@ impl Runner {
                 tokio::spawn(async move {
                     let result = send(&conn, &change, false).await.map(|_| ());
                     tracing::info!(id, ok = result.is_ok(), error = ?result.as_ref().err(), "applied");
+                    record(&conn, &change, &result);
                     let _ = tx.send(Msg::Applied { id, result }).await;
                 });
             }
@@ -116,5 +118,69 @@ async fn send(
         Change::ApproveCsrs(plan) => apply::send_csr_approvals(client, plan, dry_run)
             .await
             .map(|_| None),
+    }
+}
+
+/// Append the applied (or refused) change to the audit log; a failure to write is logged, the
+/// change itself is already done.
+fn record(conn: &Connection, change: &Change, result: &Result<(), ApplyError>) {
+    let Some(path) = audit::default_path() else {
+        tracing::warn!("no state directory (HOME unset); the change is not in the audit log");
+        return;
+    };
+    let entry = audit_entry(conn, change, result, jiff::Timestamp::now());
+    if let Err(e) = audit::append(&path, &entry) {
+        tracing::warn!(path = %path.display(), error = %e, "cannot append to the audit log");
+    }
+}
+
+/// The audit entry of a change (pure).
+pub fn audit_entry(
+    conn: &Connection,
+    change: &Change,
+    result: &Result<(), ApplyError>,
+    now: jiff::Timestamp,
+) -> audit::Entry {
+    let (namespace, object, field, before, after) = match change {
+        Change::Args(p) => (
+            Some(p.target.namespace.clone()),
+            format!("deployment/{}", p.target.deployment),
+            Some(p.field.key().to_string()),
+            Some(p.before.clone()),
+            Some(p.after.clone()),
+        ),
+        Change::Restart(p) => (
+            Some(p.namespace.clone()),
+            format!("deployment/{}", p.deployment),
+            None,
+            None,
+            None,
+        ),
+        Change::ApproveCsrs(p) => {
+            let names: Vec<&str> = p.csrs.iter().map(|c| c.name.as_str()).collect();
+            (
+                None,
+                format!("certificatesigningrequest/{}", names.join(",")),
+                None,
+                None,
+                None,
+            )
+        }
+    };
+    audit::Entry {
+        time: now.to_string(),
+        context: conn.info.context.clone(),
+        server: conn.info.server.clone(),
+        user: conn.user.clone(),
+        namespace,
+        object,
+        what: change.sentence().en.to_string(),
+        field,
+        before,
+        after,
+        result: match result {
+            Ok(()) => "applied".into(),
+            Err(e) => format!("failed: {e}"),
+        },
     }
 }
