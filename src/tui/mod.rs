@@ -4,6 +4,7 @@
 //! the [`runner`] and reports back as messages; `ui::render` draws from `&App` when it changed.
 
 pub mod app;
+pub mod crash;
 pub mod keymap;
 pub mod layout;
 pub mod logbuf;
@@ -34,6 +35,7 @@ pub fn color_enabled() -> bool {
 /// Run the UI until the user quits. The terminal is restored on return and on panic.
 pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<()> {
     let theme = Theme::new(color_enabled());
+    crash::install_hook();
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, conn, opts, theme).await;
     ratatui::restore();
@@ -59,10 +61,16 @@ async fn event_loop(
     }
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
+    let test_panic = crash::test_panic_requested();
     loop {
         if app.dirty {
             terminal.draw(|f| ui::render(&app, f, theme))?;
             app.dirty = false;
+            assert!(
+                !test_panic,
+                "{} is set: a test panic inside the UI loop",
+                crash::TEST_PANIC_ENV
+            );
         }
         let first = tokio::select! {
             Some(event) = events.next() => match event? {
