@@ -9,7 +9,7 @@ use futures::{AsyncBufReadExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{ListParams, LogParams};
 use kube::{Api, Client};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -111,12 +111,27 @@ impl Resume {
 /// streams stay open after their pod is gone, and we must not keep showing a dead pod.
 pub async fn follow(client: Client, target: LogTarget, tx: mpsc::Sender<LogEvent>) {
     let pods: Api<Pod> = Api::namespaced(client, &target.namespace);
-    let mut following: BTreeMap<String, tokio::task::JoinHandle<()>> = BTreeMap::new();
+    let mut following: BTreeMap<String, tokio::task::JoinHandle<Resume>> = BTreeMap::new();
+    // Where each ended follower stopped reading: a pod followed again (after an API server
+    // outage made its follower give up) resumes there instead of re-reading its tail, so no
+    // line is shown twice.
+    let mut resumes: HashMap<String, Resume> = HashMap::new();
     loop {
         if tx.is_closed() {
             break;
         }
-        following.retain(|_, task| !task.is_finished());
+        let finished: Vec<String> = following
+            .iter()
+            .filter(|(_, task)| task.is_finished())
+            .map(|(pod, _)| pod.clone())
+            .collect();
+        for pod in finished {
+            if let Some(task) = following.remove(&pod)
+                && let Ok(resume) = task.await
+            {
+                resumes.insert(pod, resume);
+            }
+        }
         match pods
             .list(&ListParams::default().labels(&target.selector))
             .await
@@ -133,6 +148,7 @@ pub async fn follow(client: Client, target: LogTarget, tx: mpsc::Sender<LogEvent
                         following.insert(pod, task);
                     } else {
                         task.abort();
+                        resumes.remove(&pod);
                         let _ = tx
                             .send(LogEvent::Detached {
                                 pod,
@@ -147,9 +163,11 @@ pub async fn follow(client: Client, target: LogTarget, tx: mpsc::Sender<LogEvent
                     }
                     let (pods, target, tx) = (pods.clone(), target.clone(), tx.clone());
                     let pod = name.clone();
+                    let resume = resumes.remove(&name).unwrap_or_default();
                     let task = tokio::spawn(async move {
-                        let reason = follow_pod(&pods, &target, &pod, &tx).await;
+                        let (reason, resume) = follow_pod(&pods, &target, &pod, &tx, resume).await;
                         let _ = tx.send(LogEvent::Detached { pod, reason }).await;
+                        resume
                     });
                     following.insert(name, task);
                 }
@@ -187,21 +205,33 @@ fn has_started(pod: &Pod, container: &str) -> bool {
             })
 }
 
-/// Follow one pod, reconnecting with overlap; returns why it stopped.
+/// Follow one pod from `resume`, reconnecting with overlap; returns why it stopped and where.
 async fn follow_pod(
     pods: &Api<Pod>,
     target: &LogTarget,
     pod: &str,
     tx: &mpsc::Sender<LogEvent>,
+    mut resume: Resume,
+) -> (String, Resume) {
+    let reason = follow_pod_from(pods, target, pod, tx, &mut resume).await;
+    (reason, resume)
+}
+
+async fn follow_pod_from(
+    pods: &Api<Pod>,
+    target: &LogTarget,
+    pod: &str,
+    tx: &mpsc::Sender<LogEvent>,
+    resume: &mut Resume,
 ) -> String {
     let _ = tx
         .send(LogEvent::Attached {
             pod: pod.to_string(),
         })
         .await;
-    let mut resume = Resume::default();
     let mut failures = 0;
     loop {
+        let read_from = resume.since();
         let params = LogParams {
             container: Some(target.container.clone()),
             follow: true,
@@ -211,7 +241,7 @@ async fn follow_pod(
             ..LogParams::default()
         };
         let outcome = match pods.log_stream(pod, &params).await {
-            Ok(stream) => pump(stream.lines(), pod, &mut resume, tx).await,
+            Ok(stream) => pump(stream.lines(), pod, resume, tx).await,
             Err(e) => Err(e.to_string()),
         };
         if tx.is_closed() {
@@ -224,6 +254,10 @@ async fn follow_pod(
                 return "pod terminating".into();
             }
             _ => {}
+        }
+        if resume.since() != read_from {
+            // The stream delivered: only consecutive failures count towards giving up.
+            failures = 0;
         }
         if let Err(e) = outcome {
             failures += 1;

@@ -239,6 +239,37 @@ impl Cluster {
             .expect("known process")
     }
 
+    /// Stop a component (SIGTERM, then SIGKILL after 5 s), for fault tests.
+    pub fn stop_component(&mut self, name: &str) {
+        self.proc_mut(name).stop(Duration::from_secs(5));
+        eprintln!("[e2e] {name} stopped");
+    }
+
+    /// Start a stopped component again with the same arguments; its output goes to
+    /// `logs/NAME-restarted.log`. For kube-apiserver, waits until `/readyz` answers ok.
+    pub async fn restart_component(&mut self, name: &str) {
+        let i = self
+            .procs
+            .iter()
+            .position(|p| p.name == name)
+            .expect("known process");
+        let (program, args) = (self.procs[i].program.clone(), self.procs[i].args.clone());
+        let log = self.log(&format!("{name}-restarted"));
+        self.procs[i] = Proc::spawn(name, &program, &args, &[], &log);
+        if name == "kube-apiserver" {
+            let client = self.client.clone();
+            self.poll_until("kube-apiserver /readyz again", Duration::from_secs(120), name, move |_| {
+                let client = client.clone();
+                async move {
+                    let req = http::Request::get("/readyz").body(Vec::new()).expect("request");
+                    matches!(tokio::time::timeout(Duration::from_secs(5), client.request_text(req)).await, Ok(Ok(t)) if t.trim() == "ok")
+                }
+            })
+            .await;
+        }
+        eprintln!("[e2e] {name} restarted");
+    }
+
     /// Panic with a log tail if any component died.
     pub fn assert_alive(&mut self) {
         for p in &mut self.procs {

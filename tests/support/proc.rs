@@ -39,6 +39,9 @@ pub struct Proc {
     pub name: String,
     pub child: Child,
     pub log: PathBuf,
+    /// How it was started, to start it again (fault tests).
+    pub program: PathBuf,
+    pub args: Vec<String>,
 }
 
 impl Proc {
@@ -66,6 +69,8 @@ impl Proc {
             name: name.to_string(),
             child,
             log: log.to_path_buf(),
+            program: program.to_path_buf(),
+            args: args.to_vec(),
         }
     }
 
