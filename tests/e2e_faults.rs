@@ -228,3 +228,112 @@ async fn apiserver_outage_and_pod_deletion_while_streaming_logs() {
     follower.abort();
     collector.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_permission_revoked_mid_session_refuses_the_next_action_by_name() {
+    let _serial = serial();
+    let _t = TestTimer::new("a_permission_revoked_mid_session");
+    let c = Cluster::start(Scenario::ReadOnlyUser).await;
+    let admin = conn(&c.admin_kubeconfig).await;
+    // Grant the viewer `patch deployments` in kube-system for this session.
+    let grant = |kind: &str, body: serde_json::Value| {
+        let admin = admin.client.clone();
+        let kind = kind.to_string();
+        async move {
+            let gvk = kube::api::GroupVersionKind::gvk("rbac.authorization.k8s.io", "v1", &kind);
+            let ar = kube::discovery::ApiResource::from_gvk(&gvk);
+            let api: Api<kube::api::DynamicObject> = Api::namespaced_with(admin, MS_NAMESPACE, &ar);
+            let obj: kube::api::DynamicObject = serde_json::from_value(body).expect("object");
+            api.create(&kube::api::PostParams::default(), &obj)
+                .await
+                .unwrap_or_else(|e| panic!("create {kind}: {e}"));
+        }
+    };
+    grant(
+        "Role",
+        serde_json::json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "e2e-patch", "namespace": MS_NAMESPACE},
+            "rules": [{"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "patch"]}]}),
+    )
+    .await;
+    grant(
+        "RoleBinding",
+        serde_json::json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": "e2e-patch", "namespace": MS_NAMESPACE},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "e2e-patch"},
+            "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": support::certs::VIEWER_USER}]}),
+    )
+    .await;
+    let viewer = conn(&c.viewer_kubeconfig).await;
+    use mstui::vocab::{Action, FixId};
+    let snap = wait_for("the viewer may patch", LONG, POLL, || async {
+        let s = snapshot(&viewer, jiff::Timestamp::now()).await;
+        if s.may(Action::PatchDeployment) {
+            Ok(s)
+        } else {
+            Err(format!("{:?}", s.denied(Action::PatchDeployment)))
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let p = mstui::fix::plan::plan(
+        FixId::KubeletInsecureTls,
+        snap.install.as_ref().expect("install"),
+        snap.deployment.as_ref().expect("deployment"),
+    )
+    .expect("plan");
+    mstui::cluster::apply::send_fix(&viewer.client, &p, true)
+        .await
+        .unwrap_or_else(|e| panic!("the granted dry-run: {e}"));
+
+    // Mid-session, the RoleBinding goes away.
+    let gvk = kube::api::GroupVersionKind::gvk("rbac.authorization.k8s.io", "v1", "RoleBinding");
+    let ar = kube::discovery::ApiResource::from_gvk(&gvk);
+    let bindings: Api<kube::api::DynamicObject> =
+        Api::namespaced_with(admin.client.clone(), MS_NAMESPACE, &ar);
+    bindings
+        .delete("e2e-patch", &DeleteParams::default())
+        .await
+        .expect("delete the RoleBinding");
+    // The next action is refused, naming the permission (polled: RBAC caches catch up).
+    let refusal = wait_for("the revoked permission refused", LONG, POLL, || async {
+        match mstui::cluster::apply::send_fix(&viewer.client, &p, true).await {
+            Err(mstui::cluster::apply::ApplyError::Forbidden(m)) => Ok(m),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] refused after the RoleBinding was deleted: {refusal}");
+    assert!(
+        refusal.contains("cannot patch resource \"deployments\""),
+        "{refusal}"
+    );
+    // And the next poll disables the fix with the missing permission named.
+    let denied = wait_for(
+        "the fix disabled by the next snapshot",
+        LONG,
+        POLL,
+        || async {
+            snapshot(&viewer, jiff::Timestamp::now())
+                .await
+                .denied(Action::PatchDeployment)
+                .ok_or_else(|| "still allowed".to_string())
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] next snapshot: {denied}");
+    assert!(
+        denied.contains("patch deployments.apps -n kube-system"),
+        "{denied}"
+    );
+    let now = mstui::cluster::apply::get_deployment(&admin.client, MS_NAMESPACE, MS_NAME)
+        .await
+        .expect("get");
+    let args = now.spec.unwrap().template.spec.unwrap().containers[0]
+        .args
+        .clone()
+        .unwrap_or_default();
+    assert_eq!(args, p.before, "nothing was changed");
+}
