@@ -48,12 +48,21 @@ pub fn rollout_status(d: &Deployment) -> RolloutStatus {
         s.message = "Waiting for deployment spec update to be observed...".into();
         return s;
     }
-    let deadline_exceeded = status.conditions.iter().flatten().any(|c| {
+    let deadline_exceeded = status.conditions.iter().flatten().find(|c| {
         c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
     });
-    s.message = if deadline_exceeded {
+    s.message = if let Some(c) = deadline_exceeded {
         s.phase = RolloutPhase::Failed;
-        format!("deployment \"{name}\" exceeded its progress deadline")
+        // The reason, and the controller's own words (which ReplicaSet timed out).
+        let detail = c
+            .message
+            .as_deref()
+            .filter(|m| !m.is_empty())
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        format!(
+            "deployment \"{name}\" exceeded its progress deadline (ProgressDeadlineExceeded{detail})"
+        )
     } else if updated < desired {
         format!(
             "Waiting for deployment \"{name}\" rollout to finish: {updated} out of {desired} new replicas have been updated..."
@@ -131,10 +140,18 @@ mod tests {
         let stuck = deployment(
             3,
             json!({"observedGeneration": 3, "replicas": 2, "updatedReplicas": 1, "availableReplicas": 1,
-                   "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded"}]}),
+                   "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
+                                   "message": "ReplicaSet \"ms-6b9\" has timed out progressing."}]}),
         );
         let s = rollout_status(&stuck);
         assert_eq!(s.phase, RolloutPhase::Failed);
         assert!(s.message.contains("exceeded its progress deadline"));
+        assert!(
+            s.message.contains(
+                "(ProgressDeadlineExceeded: ReplicaSet \"ms-6b9\" has timed out progressing.)"
+            ),
+            "{}",
+            s.message
+        );
     }
 }

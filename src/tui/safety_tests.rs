@@ -232,3 +232,101 @@ fn the_oracle_accepts_the_real_path() {
     ];
     assert_eq!(run(&steps, false).unwrap(), 1);
 }
+
+/// A rollout that never becomes ready: the verify step reports ProgressDeadlineExceeded with the
+/// controller's words and offers undo; `u` plans the exact earlier args (dry-run first).
+#[test]
+fn a_failed_rollout_is_reported_with_its_reason_and_undo_is_offered() {
+    use super::app::VerifyPhase;
+    let mut app = App::new(
+        Options::default(),
+        sample::x509().cluster.clone(),
+        sample::now(),
+    )
+    .0;
+    app.update(Msg::Resize {
+        width: 100,
+        height: 30,
+    });
+    app.update(Msg::Snapshot {
+        generation: 1,
+        snapshot: Box::new(sample::x509()),
+    });
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('2'),
+        KeyModifiers::NONE,
+    )));
+    let fx = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    let [
+        Effect::DryRun {
+            id,
+            change: Change::Args(plan),
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("a dry-run of the quick fix: {fx:?}")
+    };
+    let (id, plan) = (*id, plan.clone());
+    app.update(Msg::DryRun {
+        id,
+        result: Ok(Some(plan.after.clone())),
+    });
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('y'),
+        KeyModifiers::NONE,
+    )));
+    let fx = app.update(Msg::Applied { id, result: Ok(()) });
+    let generation = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchSnapshot { generation } => Some(*generation),
+            _ => None,
+        })
+        .expect("the applied change is verified from a fresh snapshot");
+
+    // The cluster now runs the new args, and the rollout hit its deadline.
+    let mut snap = sample::x509();
+    let d = snap.deployment.as_mut().expect("deployment");
+    let spec = d.spec.as_mut().unwrap().template.spec.as_mut().unwrap();
+    spec.containers[plan.target.container_index].args = Some(plan.after.clone());
+    d.metadata.generation = Some(7);
+    d.status = Some(
+        serde_json::from_value(serde_json::json!({
+            "observedGeneration": 7, "replicas": 2, "updatedReplicas": 1, "availableReplicas": 1,
+            "conditions": [{"type": "Progressing", "status": "False",
+                            "reason": "ProgressDeadlineExceeded",
+                            "message": "ReplicaSet \"metrics-server-6b9\" has timed out progressing."}]
+        }))
+        .unwrap(),
+    );
+    app.update(Msg::Snapshot {
+        generation,
+        snapshot: Box::new(snap),
+    });
+    let phase = app.verify.as_ref().map(|v| v.phase.clone());
+    let Some(VerifyPhase::Failed(message)) = phase else {
+        panic!("the rollout is reported failed: {phase:?}")
+    };
+    assert!(message.contains("ProgressDeadlineExceeded"), "{message}");
+    assert!(message.contains("has timed out progressing"), "{message}");
+    assert!(message.contains("press u to undo"), "{message}");
+
+    let fx = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::NONE,
+    )));
+    let [
+        Effect::DryRun {
+            change: Change::Args(undo),
+            ..
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("undo starts with a dry-run: {fx:?}")
+    };
+    assert_eq!(
+        undo.after, plan.before,
+        "undo restores the exact earlier args"
+    );
+    assert_eq!(undo.before, plan.after);
+}

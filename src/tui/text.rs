@@ -30,6 +30,10 @@ pub const CONFLICT: Text = Text::new(
     "The Deployment changed since the plan was made; re-planning with the current version",
     "계획을 세운 뒤 Deployment가 바뀌었습니다. 현재 버전으로 다시 계획합니다",
 );
+pub const UNDO_OFFER: Text = Text::new(
+    "press u to undo the change",
+    "u를 눌러 변경을 되돌릴 수 있습니다",
+);
 pub const WAIT: Text = Text::new("Please wait…", "잠시 기다려 주세요…");
 pub const NEEDS_DRY_RUN: Text = Text::new(
     "Confirm is enabled once the server-side dry-run has passed",

@@ -6,6 +6,7 @@ use crate::snapshot::Snapshot;
 
 impl App {
     pub(super) fn update_verify(&mut self) {
+        let (lang, can_undo) = (self.lang(), !self.history.is_empty());
         let (Some(v), Some(snap)) = (self.verify.as_mut(), self.snapshot.as_ref()) else {
             return;
         };
@@ -17,6 +18,11 @@ impl App {
         };
         let rollout = rollout_status(deployment);
         v.phase = match rollout.phase {
+            RolloutPhase::Failed if can_undo => VerifyPhase::Failed(format!(
+                "{}; {}",
+                rollout.message,
+                t::UNDO_OFFER.get(lang)
+            )),
             RolloutPhase::Failed => VerifyPhase::Failed(rollout.message),
             RolloutPhase::Progressing => VerifyPhase::RollingOut(rollout.message),
             RolloutPhase::Complete if metrics_back(snap) => VerifyPhase::Done,
