@@ -337,3 +337,70 @@ async fn a_permission_revoked_mid_session_refuses_the_next_action_by_name() {
         .unwrap_or_default();
     assert_eq!(args, p.before, "nothing was changed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_that_never_becomes_ready_is_reported_and_undone() {
+    use mstui::cluster::apply;
+    use mstui::rollout::{RolloutPhase, rollout_status};
+    use mstui::vocab::FixId;
+    let _serial = serial();
+    let _t = TestTimer::new("a_rollout_that_never_becomes_ready");
+    let mut c = Cluster::start(Scenario::X509).await;
+    let conn = conn(&c.admin_kubeconfig).await;
+    let client = &conn.client;
+    // A short progress deadline (no template change, so no rollout by itself).
+    let deployments: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(client.clone(), MS_NAMESPACE);
+    let deadline = serde_json::json!({"spec": {"progressDeadlineSeconds": 10}});
+    deployments
+        .patch(
+            MS_NAME,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&deadline),
+        )
+        .await
+        .expect("progressDeadlineSeconds");
+    // The kubelet (kwok) goes away: a new pod is never started, let alone ready.
+    c.stop_component("kwok");
+
+    let snap = snapshot(&conn, jiff::Timestamp::now()).await;
+    let fix = mstui::fix::plan::plan(
+        FixId::KubeletInsecureTls,
+        snap.install.as_ref().expect("install"),
+        snap.deployment.as_ref().expect("deployment"),
+    )
+    .expect("plan");
+    apply::send_fix(client, &fix, true).await.expect("dry-run");
+    apply::send_fix(client, &fix, false).await.expect("apply");
+
+    let failed = wait_for("ProgressDeadlineExceeded", LONG, POLL, || async {
+        let d = apply::get_deployment(client, MS_NAMESPACE, MS_NAME)
+            .await
+            .map_err(|e| e.to_string())?;
+        let s = rollout_status(&d);
+        if s.phase == RolloutPhase::Failed {
+            Ok((s, d))
+        } else {
+            Err(s.message)
+        }
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("[e2e] rollout reported: {}", failed.0.message);
+    assert!(failed.0.message.contains("ProgressDeadlineExceeded"));
+    assert!(failed.0.message.contains("has timed out progressing"));
+
+    // Undo is offered and restores the exact earlier args.
+    let undo = mstui::fix::plan::plan_undo(&fix, &failed.1).expect("undo plans");
+    assert_eq!(undo.after, fix.before);
+    apply::send_fix(client, &undo, true)
+        .await
+        .expect("undo dry-run");
+    let undone = apply::send_fix(client, &undo, false).await.expect("undo");
+    let args = undone.spec.unwrap().template.spec.unwrap().containers[0]
+        .args
+        .clone()
+        .unwrap_or_default();
+    assert_eq!(args, fix.before, "the earlier args, exactly");
+    eprintln!("[e2e] undone: {args:?}");
+}
