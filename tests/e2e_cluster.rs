@@ -10,7 +10,7 @@ mod support;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
-use kube::api::{ListParams, Patch, PatchParams};
+use kube::api::ListParams;
 use mstui::cluster::apply::{self, ApplyError};
 use mstui::cluster::{Connection, Target, connect, snapshot};
 use mstui::diagnose::{Finding, diagnose};
