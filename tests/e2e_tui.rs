@@ -67,7 +67,16 @@ async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
 
     let kubeconfig = c.admin_kubeconfig.display().to_string();
     let started = Instant::now();
-    let mut term = Term::spawn(BIN, &["--kubeconfig", &kubeconfig], &[], 120, 40);
+    // The audit log goes to a state directory of this test, not the user's.
+    let state = tempfile::tempdir().expect("state dir");
+    let state_dir = state.path().display().to_string();
+    let mut term = Term::spawn(
+        BIN,
+        &["--kubeconfig", &kubeconfig],
+        &[("XDG_STATE_HOME", &state_dir)],
+        120,
+        40,
+    );
     let mut keys = 0;
 
     // Step 1: the logs show the x509 errors, highlighted as error signatures.
@@ -130,4 +139,16 @@ async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
         Some(0),
         "q quits cleanly"
     );
+    // The applied change is in the audit log, with the exact before and after.
+    let audit = mstui::audit::read(&state.path().join("mstui").join(mstui::audit::FILE_NAME))
+        .expect("the audit log was written");
+    eprintln!("[e2e] audit log: {audit:?}");
+    assert_eq!(audit.len(), 1, "one applied change");
+    let after = audit[0].after.clone().unwrap_or_default();
+    assert!(
+        after.iter().any(|a| a == "--kubelet-insecure-tls"),
+        "{after:?}"
+    );
+    assert_eq!(audit[0].result, "applied");
+    assert_eq!(audit[0].context, "mstui-e2e-admin");
 }
