@@ -18,11 +18,9 @@ impl App {
         };
         let rollout = rollout_status(deployment);
         v.phase = match rollout.phase {
-            RolloutPhase::Failed if can_undo => VerifyPhase::Failed(format!(
-                "{}; {}",
-                rollout.message,
-                t::UNDO_OFFER.get(lang)
-            )),
+            RolloutPhase::Failed if can_undo => {
+                VerifyPhase::Failed(format!("{}; {}", rollout.message, t::UNDO_OFFER.get(lang)))
+            }
             RolloutPhase::Failed => VerifyPhase::Failed(rollout.message),
             RolloutPhase::Progressing => VerifyPhase::RollingOut(rollout.message),
             RolloutPhase::Complete if metrics_back(snap) => VerifyPhase::Done,
