@@ -3,7 +3,7 @@
 //! Layers, bottom to top (CONTRIBUTING.md; `tests/layers.rs` keeps them): [`vocab`] → [`flags`],
 //! [`logs`], [`metrics`], [`nodes`] → [`install`], [`snapshot`] → [`diagnose`], [`fix`],
 //! [`rollout`], [`top`] → [`cluster`] (the only I/O) → [`analyze`], [`report`], [`demo`], [`fleet`],
-//! [`bundle`] → [`tui`] → [`cli`].
+//! [`bundle`], [`audit`] (the local audit log) → [`tui`] → [`cli`].
 //! Everything below [`cluster`] is pure: data and `now` in, data out.
 
 pub mod analyze;

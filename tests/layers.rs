@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["install", "snapshot"],
     &["diagnose", "fix", "rollout", "top"],
     &["cluster"],
-    &["analyze", "report", "demo", "fleet", "bundle"],
+    &["analyze", "report", "demo", "fleet", "bundle", "audit"],
     &["tui"],
     &["cli"],
 ];
