@@ -85,6 +85,7 @@ fn run(steps: &[Step], read_only: bool) -> Result<usize, TestCaseError> {
         Options {
             lang: Lang::En,
             read_only,
+            ..Options::default()
         },
         snap.cluster.clone(),
         sample::now(),
