@@ -7,6 +7,7 @@
 
 use crate::snapshot::Snapshot;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::Event;
 use serde::Serialize;
 
 /// Condition reasons and event reasons that mean "could not read resource metrics".
@@ -116,7 +117,14 @@ fn from_condition(h: &HorizontalPodAutoscaler) -> Option<BlindHpa> {
     })
 }
 
-fn from_events(snap: &Snapshot, h: &HorizontalPodAutoscaler) -> Option<BlindHpa> {
+/// The newest event with one of `reasons` about an HPA that reports no conditions at all
+/// (autoscaling/v1 objects converted without them); `None` when it has conditions, which are
+/// then the better evidence.
+pub(crate) fn latest_event_without_conditions<'e>(
+    events: &'e [Event],
+    h: &HorizontalPodAutoscaler,
+    reasons: &[&str],
+) -> Option<&'e Event> {
     let has_conditions = h
         .status
         .as_ref()
@@ -125,15 +133,18 @@ fn from_events(snap: &Snapshot, h: &HorizontalPodAutoscaler) -> Option<BlindHpa>
     if has_conditions {
         return None;
     }
-    let (namespace, name) = ident(h);
-    let latest = snap
-        .events
+    events
         .iter()
         .filter(|e| e.involved_object.kind.as_deref() == Some("HorizontalPodAutoscaler"))
-        .filter(|e| e.involved_object.name.as_deref() == Some(name.as_str()))
-        .filter(|e| e.involved_object.namespace.as_deref() == Some(namespace.as_str()))
-        .filter(|e| BLIND_REASONS.contains(&e.reason.as_deref().unwrap_or_default()))
-        .max_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0))?;
+        .filter(|e| e.involved_object.name == h.metadata.name)
+        .filter(|e| e.involved_object.namespace == h.metadata.namespace)
+        .filter(|e| reasons.contains(&e.reason.as_deref().unwrap_or_default()))
+        .max_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0))
+}
+
+fn from_events(snap: &Snapshot, h: &HorizontalPodAutoscaler) -> Option<BlindHpa> {
+    let latest = latest_event_without_conditions(&snap.events, h, &BLIND_REASONS)?;
+    let (namespace, name) = ident(h);
     Some(BlindHpa {
         namespace,
         name,

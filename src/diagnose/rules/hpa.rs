@@ -3,6 +3,7 @@
 //! after the problem is gone).
 
 use super::pod::event_line;
+use crate::diagnose::blast::latest_event_without_conditions;
 use crate::diagnose::context::Ctx;
 use crate::diagnose::finding::Finding;
 use crate::vocab::RuleId;
@@ -69,23 +70,7 @@ fn condition(hpa: &HorizontalPodAutoscaler) -> Option<(RuleId, String)> {
 
 /// For HPAs that report no conditions at all (autoscaling/v1 objects converted without them).
 fn from_events(ctx: &Ctx, hpa: &HorizontalPodAutoscaler) -> Option<(RuleId, String)> {
-    let has_conditions = hpa
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| !c.is_empty());
-    if has_conditions {
-        return None;
-    }
-    let latest = ctx
-        .snap
-        .events
-        .iter()
-        .filter(|e| e.involved_object.kind.as_deref() == Some("HorizontalPodAutoscaler"))
-        .filter(|e| e.involved_object.name == hpa.metadata.name)
-        .filter(|e| e.involved_object.namespace == hpa.metadata.namespace)
-        .filter(|e| EVENT_REASONS.contains(&e.reason.as_deref().unwrap_or_default()))
-        .max_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0))?;
+    let latest = latest_event_without_conditions(&ctx.snap.events, hpa, &EVENT_REASONS)?;
     let rule = rule_for(latest.message.as_deref().unwrap_or_default())?;
     Some((rule, event_line(latest)))
 }
