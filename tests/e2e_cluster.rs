@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::ListParams;
 use mstui::cluster::apply::{self, ApplyError};
-use mstui::cluster::{Connection, Target, connect, snapshot};
+use mstui::cluster::{Connection, snapshot};
 use mstui::diagnose::{Finding, diagnose};
 use mstui::fix::plan::{FixPlan, plan, plan_restart};
 use mstui::rollout::{RolloutPhase, rollout_status};
@@ -47,15 +47,6 @@ fn problems(findings: &[Finding]) -> Vec<&Finding> {
         .iter()
         .filter(|f| f.severity >= Severity::Warning)
         .collect()
-}
-
-async fn conn(kubeconfig: &Path) -> Connection {
-    connect(&Target {
-        kubeconfig: Some(kubeconfig.to_path_buf()),
-        ..Target::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("mstui::cluster::connect: {e}"))
 }
 
 async fn snap_and_diagnose(conn: &Connection) -> (Snapshot, Vec<Finding>) {

@@ -9,8 +9,7 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::DeleteParams;
 use mstui::cluster::logs::{self, LogEvent, LogTarget};
-use mstui::cluster::{Connection, Target, connect, snapshot};
-use std::path::Path;
+use mstui::cluster::snapshot;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::cluster::{MS_NAME, MS_NAMESPACE};
@@ -18,15 +17,6 @@ use support::*;
 
 const LONG: Duration = Duration::from_secs(120);
 const POLL: Duration = Duration::from_millis(250);
-
-async fn conn(kubeconfig: &Path) -> Connection {
-    connect(&Target {
-        kubeconfig: Some(kubeconfig.to_path_buf()),
-        ..Target::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("mstui::cluster::connect: {e}"))
-}
 
 /// The lines of a pod's CRI log file (what kwok serves): `TIME STREAM TAG TEXT`.
 fn cri_texts(log: &str) -> Vec<String> {

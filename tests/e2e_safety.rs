@@ -11,25 +11,15 @@ use kube::Api;
 use kube::api::{Patch, PatchParams};
 use mstui::audit;
 use mstui::cluster::apply::{self, ApplyError};
-use mstui::cluster::{Connection, Target, connect, snapshot};
+use mstui::cluster::{Connection, snapshot};
 use mstui::fix::args::DiffKind;
 use mstui::fix::plan::{FixPlan, plan, plan_undo};
 use mstui::snapshot::Snapshot;
 use mstui::tui::msg::Change;
 use mstui::tui::runner::audit_entry;
 use mstui::vocab::FixId;
-use std::path::Path;
 use support::cluster::{MS_NAME, MS_NAMESPACE};
 use support::*;
-
-async fn conn(kubeconfig: &Path) -> Connection {
-    connect(&Target {
-        kubeconfig: Some(kubeconfig.to_path_buf()),
-        ..Target::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("mstui::cluster::connect: {e}"))
-}
 
 fn args_of(d: &Deployment) -> Vec<String> {
     d.spec

@@ -18,6 +18,16 @@ pub mod scenario;
 pub mod supervisor;
 
 pub use cluster::Cluster;
+
+/// mstui's own connection to a test cluster, through the kubeconfig the harness wrote.
+pub async fn conn(kubeconfig: &std::path::Path) -> mstui::cluster::Connection {
+    mstui::cluster::connect(&mstui::cluster::Target {
+        kubeconfig: Some(kubeconfig.to_path_buf()),
+        ..mstui::cluster::Target::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("mstui::cluster::connect: {e}"))
+}
 pub use scenario::Scenario;
 
 use std::future::Future;
