@@ -382,8 +382,8 @@ fn screen_fix_dialog_with_diff_and_dry_run() {
     insta::assert_snapshot!(screen(&app, 100, 30, false).backend());
 }
 
-#[test]
-fn screen_read_only_dialog() {
+/// The quick TLS fix opened in `--read-only`: shown, never sent.
+fn read_only_dialog() -> App {
     let mut app = app_with(
         sample::x509(),
         Options {
@@ -394,6 +394,12 @@ fn screen_read_only_dialog() {
     );
     app.update(key('2'));
     app.update(code(KeyCode::Enter));
+    app
+}
+
+#[test]
+fn screen_read_only_dialog() {
+    let app = read_only_dialog();
     insta::assert_snapshot!(screen(&app, 100, 30, false).backend());
 }
 
@@ -651,16 +657,7 @@ fn step_one_offers_no_fix_keys_when_it_has_no_fixes() {
 
 #[test]
 fn read_only_shows_a_badge_and_says_why_apply_is_disabled() {
-    let mut app = app_with(
-        sample::x509(),
-        Options {
-            lang: Lang::En,
-            read_only: true,
-            ..Options::default()
-        },
-    );
-    app.update(key('2'));
-    app.update(code(KeyCode::Enter));
+    let app = read_only_dialog();
     let screen = rows(&screen(&app, 100, 30, false));
     assert!(screen[0].contains("[read-only]"), "{}", screen[0]);
     let footer = screen.last().expect("footer");
