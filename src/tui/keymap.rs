@@ -83,6 +83,11 @@ pub enum Action {
     Timestamps,
     Previous,
     Save,
+    /// The log pane fills the screen, or gives it back.
+    Zoom,
+    /// Scroll the unwrapped log lines sideways.
+    ScrollLeft,
+    ScrollRight,
     Confirm,
     Cancel,
     /// Drop the search and the filter.
@@ -171,7 +176,11 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Logs, K::Char('w'), NONE, "w", A::Wrap, "wrap long lines", "긴 줄 접기", false),
     bind!(Logs, K::Char('t'), NONE, "t", A::Timestamps, "show timestamps", "타임스탬프 표시", false),
     bind!(Logs, K::Char('p'), NONE, "p", A::Previous, "previous-container logs", "이전 컨테이너 로그", false),
-    bind!(Logs, K::Char('s'), CTRL, "Ctrl-s", A::Save, "save logs to a file", "로그를 파일로 저장", false),
+    bind!(Logs, K::Char('s'), CTRL, "Ctrl-s", A::Save, "save the shown lines to a file", "보이는 줄을 파일로 저장", false),
+    bind!(Logs, K::Char('z'), NONE, "z", A::Zoom, "zoom logs / back", "로그 확대 / 복귀", true),
+    // Only while wrapping is off; otherwise ←→ keep moving between steps.
+    bind!(Logs, K::Right, NONE, "←→", A::ScrollRight, "scroll sideways (wrap off)", "옆으로 스크롤 (줄바꿈 끔)", true),
+    bind!(Logs, K::Left, NONE, "←", A::ScrollLeft, "scroll sideways (wrap off)", "옆으로 스크롤 (줄바꿈 끔)", false),
     bind!(Global, K::Tab, NONE, "Tab", A::NextStep, "next step", "다음 단계", true),
     bind!(Global, K::BackTab, SHIFT, "S-Tab", A::PrevStep, "previous step", "이전 단계", false),
     bind!(Global, K::Right, NONE, "→", A::NextStep, "next step", "다음 단계", false),
@@ -199,12 +208,28 @@ fn matches(b: &Binding, key: &KeyEvent) -> bool {
 
 /// The action of a key in the given contexts, first context first (a dialog shadows the rest).
 pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
-    contexts.iter().find_map(|ctx| {
+    lookup_applicable(contexts, key, |_| true)
+}
+
+/// As [`lookup`], but a binding whose action does nothing now gives way to the same key in an
+/// outer context (`←` scrolls unwrapped logs sideways, and otherwise goes to the previous step);
+/// when no binding applies, the innermost one is still returned so it can say why.
+pub fn lookup_applicable(
+    contexts: &[Context],
+    key: &KeyEvent,
+    applies: impl Fn(Action) -> bool,
+) -> Option<Action> {
+    let mut bound = contexts.iter().filter_map(|ctx| {
         BINDINGS
             .iter()
             .find(|b| b.context == *ctx && matches(b, key))
             .map(|b| b.action)
-    })
+    });
+    let first = bound.next()?;
+    if applies(first) {
+        return Some(first);
+    }
+    Some(bound.find(|a| applies(*a)).unwrap_or(first))
 }
 
 /// Footer hints for the active contexts: `(key, what it does)`, de-duplicated by label, in

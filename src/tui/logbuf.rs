@@ -53,6 +53,12 @@ pub struct LogBuffer {
     pub cursor: Option<u64>,
     /// First line of the window while paused.
     top: Option<u64>,
+    /// Columns scrolled to the right while wrapping is off.
+    pub hscroll: usize,
+    /// Lines matching the search: live ones and previous-container ones.
+    matches: [usize; 2],
+    /// Which match the cursor is on, counted from the oldest (1-based).
+    cursor_rank: Option<usize>,
 }
 
 impl Default for LogBuffer {
@@ -77,6 +83,9 @@ impl LogBuffer {
             search: None,
             cursor: None,
             top: None,
+            hscroll: 0,
+            matches: [0, 0],
+            cursor_rank: None,
         }
     }
 
@@ -92,11 +101,13 @@ impl LogBuffer {
     pub fn push(&mut self, pod: &Arc<str>, line: TimedLine, previous: bool) {
         let text = cap(line.text);
         let class = classify(&text);
-        if self.lines.len() == self.capacity {
-            self.lines.pop_front();
+        if self.lines.len() == self.capacity
+            && let Some(gone) = self.lines.pop_front()
+        {
             self.dropped += 1;
+            self.forget_match(&gone);
         }
-        self.lines.push_back(LogLine {
+        let line = LogLine {
             seq: self.next_seq,
             pod: pod.clone(),
             timestamp: line.timestamp,
@@ -104,8 +115,54 @@ impl LogBuffer {
             class,
             previous,
             marker: false,
-        });
+        };
+        if self.is_match(&line) {
+            self.matches[usize::from(previous)] += 1;
+        }
+        self.lines.push_back(line);
         self.next_seq += 1;
+    }
+
+    /// Keep the match count and the cursor's rank right when a line leaves the buffer.
+    fn forget_match(&mut self, gone: &LogLine) {
+        if !self.is_match(gone) {
+            return;
+        }
+        let count = &mut self.matches[usize::from(gone.previous)];
+        *count = count.saturating_sub(1);
+        if gone.previous == self.show_previous
+            && let Some(rank) = self.cursor_rank.as_mut()
+        {
+            *rank = rank.saturating_sub(1).max(1);
+        }
+    }
+
+    fn recount_matches(&mut self) {
+        let mut matches = [0, 0];
+        for l in &self.lines {
+            if self.is_match(l) {
+                matches[usize::from(l.previous)] += 1;
+            }
+        }
+        self.matches = matches;
+        self.cursor_rank = None;
+    }
+
+    /// `(which, of how many)` for the search: the cursor's match (0 before `n`) and the matches
+    /// in the lines this view shows (live or previous container).
+    pub fn match_position(&self) -> Option<(usize, usize)> {
+        self.search.as_ref()?;
+        let total = self.matches[usize::from(self.show_previous)];
+        Some((self.cursor_rank.unwrap_or(0).min(total), total))
+    }
+
+    /// Show the live stream or the previous container's lines.
+    pub fn set_show_previous(&mut self, previous: bool) {
+        if self.show_previous != previous {
+            self.show_previous = previous;
+            self.cursor = None;
+            self.cursor_rank = None;
+        }
     }
 
     /// Note an event of the stream itself (a pod attached or detached) between the log lines,
@@ -137,6 +194,7 @@ impl LogBuffer {
         for l in lines {
             self.push(pod, l, true);
         }
+        self.recount_matches();
     }
 
     pub fn search(&self) -> Option<&str> {
@@ -146,6 +204,7 @@ impl LogBuffer {
     pub fn set_search(&mut self, query: Option<String>) {
         self.search = query.filter(|q| !q.is_empty()).map(|q| q.to_lowercase());
         self.cursor = None;
+        self.recount_matches();
     }
 
     /// Whether the line matches the search (case-insensitive).
@@ -264,6 +323,7 @@ impl LogBuffer {
         };
         let Some(&seq) = next else { return false };
         self.cursor = Some(seq);
+        self.cursor_rank = matches.iter().position(|s| *s == seq).map(|i| i + 1);
         // Centre the match: half a window of context above it.
         let before: Vec<u64> = self
             .shown_lines()
@@ -428,5 +488,42 @@ mod tests {
         b.push(&pod, line(&long), false);
         assert!(b.window(1)[0].text.len() <= MAX_LINE_BYTES);
         assert!(!b.export().contains('\x1b'));
+    }
+
+    #[test]
+    fn the_match_count_follows_the_search_the_cursor_and_the_ring() {
+        let mut b = filled(20, 100);
+        b.set_search(Some("line 1".into()));
+        assert_eq!(b.match_position(), Some((0, 11)), "line 1 and lines 10–19");
+        b.jump(true, 5);
+        assert_eq!(b.match_position(), Some((1, 11)));
+        b.jump(true, 5);
+        assert_eq!(b.match_position(), Some((2, 11)));
+        b.jump(false, 5);
+        b.jump(false, 5);
+        assert_eq!(
+            b.match_position(),
+            Some((11, 11)),
+            "wraps to the last match"
+        );
+
+        let pod: Arc<str> = Arc::from("ms-1");
+        let mut ring = filled(10, 10);
+        ring.set_search(Some("line".into()));
+        assert_eq!(ring.match_position(), Some((0, 10)));
+        ring.push(&pod, line("I1110 10:30:00.000000 1 x.go:1] other"), false);
+        assert_eq!(
+            ring.match_position(),
+            Some((0, 9)),
+            "a matching line dropped off the front is no longer counted"
+        );
+        ring.set_show_previous(true);
+        assert_eq!(
+            ring.match_position(),
+            Some((0, 0)),
+            "previous lines are another view"
+        );
+        ring.set_search(None);
+        assert_eq!(ring.match_position(), None);
     }
 }

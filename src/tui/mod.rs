@@ -13,6 +13,7 @@ pub mod runner;
 pub mod text;
 pub mod theme;
 pub mod ui;
+pub mod wrap;
 
 use crate::cluster::Connection;
 use app::{App, Options};

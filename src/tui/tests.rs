@@ -542,6 +542,14 @@ fn every_context() -> Vec<(&'static str, App)> {
     let mut help = x509_app();
     help.update(key('?'));
     states.push(("help", help));
+    let mut unwrapped = x509_with_logs(Lang::En);
+    unwrapped.update(key('l'));
+    unwrapped.update(key('w'));
+    states.push(("logs without wrap", unwrapped));
+    let mut zoomed = x509_with_logs(Lang::En);
+    zoomed.update(key('l'));
+    zoomed.update(key('z'));
+    states.push(("zoomed logs", zoomed));
     states
 }
 
@@ -628,7 +636,7 @@ fn the_footer_keeps_help_and_quit_at_every_size_and_marks_what_it_leaves_out() {
             let screen = rows(&screen(&app, w, h, false));
             let footer = screen.last().expect("a last row");
             // Modal states (dialog, editor, search, help) offer their own way out instead.
-            if name == "steps" || name == "logs" {
+            if ["steps", "logs", "logs without wrap", "zoomed logs"].contains(&name) {
                 assert!(
                     footer.contains("? help") && footer.contains("q quit"),
                     "{name} at {w}x{h}: {footer:?}"
@@ -784,5 +792,193 @@ fn approving_csrs_checks_their_names_against_the_nodes_first() {
             plan.warnings
         ),
         Ok(other) => panic!("{other:?}"),
+    }
+}
+
+fn screen_text(app: &App, width: u16, height: u16) -> String {
+    rows(&screen(app, width, height, false)).join("\n")
+}
+
+#[test]
+fn zoom_gives_the_logs_the_whole_screen_and_back() {
+    let mut app = resized(x509_with_logs(Lang::En), 80, 24);
+    let normal = app.log_height();
+    app.update(key('l'));
+    app.update(key('z'));
+    assert!(app.zoomed);
+    assert!(
+        app.log_height() > normal * 2,
+        "{} vs {normal}",
+        app.log_height()
+    );
+    let zoomed = screen_text(&app, 80, 24);
+    assert!(
+        !zoomed.contains("Step 1"),
+        "the step pane gives way:\n{zoomed}"
+    );
+    assert!(zoomed.contains("zoom"), "the title says so:\n{zoomed}");
+    assert!(zoomed.contains("? help"), "{zoomed}");
+    app.update(key('z'));
+    assert!(!app.zoomed && screen_text(&app, 80, 24).contains("Step 1"));
+}
+
+#[test]
+fn without_wrap_arrows_scroll_sideways_and_the_cut_end_is_marked() {
+    let mut app = resized(x509_with_logs(Lang::En), 80, 24);
+    app.update(key('l'));
+    // Wrapped, → still moves between steps.
+    app.update(code(KeyCode::Right));
+    assert_eq!(app.step.number(), 2);
+    app.update(code(KeyCode::Left));
+    app.update(key('w'));
+    let before = screen_text(&app, 80, 24);
+    assert!(before.contains("no wrap"), "{before}");
+    assert!(before.contains('›'), "cut lines are marked:\n{before}");
+    app.update(code(KeyCode::Right));
+    app.update(code(KeyCode::Right));
+    assert_eq!(app.step.number(), 1, "→ scrolls the logs now");
+    assert_eq!(app.logs.hscroll, 40);
+    let after = screen_text(&app, 80, 24);
+    assert!(after.contains("no wrap →40"), "{after}");
+    assert_ne!(before, after);
+    app.update(code(KeyCode::Left));
+    assert_eq!(app.logs.hscroll, 20);
+    app.update(key('w'));
+    assert_eq!(app.logs.hscroll, 0, "wrapping again starts at the left");
+}
+
+#[test]
+fn the_log_title_counts_matches_and_shows_every_mode() {
+    let mut app = x509_with_logs(Lang::En);
+    app.update(key('l'));
+    app.update(key('/'));
+    for c in "unknown authority".chars() {
+        app.update(key(c));
+    }
+    app.update(code(KeyCode::Enter));
+    let (at, total) = app.logs.match_position().expect("a search");
+    assert!(total >= 2 && at == 1, "{at}/{total}");
+    app.update(key('n'));
+    app.update(key('t'));
+    let title = rows(&screen(&app, 200, 50, false))
+        .into_iter()
+        .find(|r| r.contains("┌ Logs"))
+        .expect("the log pane");
+    assert!(
+        title.contains(&format!("/unknown authority 2/{total}")),
+        "{title}"
+    );
+    assert!(
+        title.contains("paused") && title.contains("timestamps"),
+        "{title}"
+    );
+}
+
+#[test]
+fn step_one_does_not_look_fine_when_the_logs_could_not_be_read() {
+    let mut snap = sample::healthy();
+    snap.logs.clear();
+    let mut failure = sample::forbidden("get", "pods/log", Some("kube-system"));
+    failure.code = Some(500);
+    failure.message = "Get \"https://10.0.1.11:10250/containerLogs/kube-system/ms/ms\": remote error: tls: internal error".into();
+    snap.failures.push(failure);
+    let app = app_with(snap, Options::default());
+    assert_eq!(
+        app.step_status(crate::vocab::Step::Logs),
+        super::app::StepStatus::Warning
+    );
+    let text = screen_text(&app, 100, 30);
+    assert!(text.contains("could not be read"), "{text}");
+    assert!(text.contains("tls: internal error"), "{text}");
+    assert!(!text.contains("No problems found"), "{text}");
+}
+
+#[test]
+fn the_step_explanation_marks_what_it_cuts_and_pages_no_further_than_its_end() {
+    let mut app = resized(x509_app(), 80, 24);
+    let top = screen_text(&app, 80, 24);
+    assert!(top.contains("more · PgUp/PgDn"), "{top}");
+    for _ in 0..50 {
+        app.update(code(KeyCode::PageDown));
+    }
+    let end = screen_text(&app, 80, 24);
+    assert!(
+        end.contains("above · PgUp/PgDn"),
+        "the end is marked:\n{end}"
+    );
+    app.update(code(KeyCode::PageUp));
+    assert_ne!(
+        screen_text(&app, 80, 24),
+        end,
+        "one PgUp moves back at once, however often PgDn was pressed"
+    );
+}
+
+#[test]
+fn the_dialog_scrolls_no_further_than_its_end() {
+    let mut app = resized(x509_app(), 60, 15);
+    open_quick_fix(&mut app);
+    for _ in 0..100 {
+        app.update(code(KeyCode::Down));
+    }
+    let end = app.dialog.as_ref().expect("dialog").scroll;
+    assert!(end > 0 && end < 100, "{end}");
+    app.update(code(KeyCode::Up));
+    assert_eq!(app.dialog.as_ref().expect("dialog").scroll, end - 1);
+}
+
+#[test]
+fn a_long_status_wraps_and_a_longer_one_is_marked() {
+    let mut app = resized(x509_app(), 60, 15);
+    app.update(key('u'));
+    let path = "/home/operator/clusters/production-eu-west-1/mstui-logs-20261201T060000Z.log";
+    app.status = Some((
+        crate::vocab::Severity::Info,
+        format!("Saved 120 lines to {path}"),
+    ));
+    let status: String = rows(&screen(&app, 60, 15, false))[11..14]
+        .iter()
+        .map(|r| r.trim())
+        .collect();
+    assert!(
+        status.ends_with(path),
+        "the path is whole over the rows: {status}"
+    );
+    app.status = Some((crate::vocab::Severity::Info, "word ".repeat(80)));
+    let text = screen_text(&app, 60, 15);
+    assert!(text.contains('…'), "{text}");
+    assert!(text.contains("? help"), "{text}");
+}
+
+#[test]
+fn screens_at_60x15_and_200x50() {
+    for (w, h) in [(60, 15), (200, 50)] {
+        let mut steps = resized(x509_with_logs(Lang::En), w, h);
+        insta::assert_snapshot!(
+            format!("x509_{w}x{h}"),
+            screen(&steps, w, h, false).backend()
+        );
+        steps.update(key('l'));
+        steps.update(key('z'));
+        insta::assert_snapshot!(
+            format!("zoomed_{w}x{h}"),
+            screen(&steps, w, h, false).backend()
+        );
+        let mut pending = resized(
+            app_with(sample::x509_pending_csrs(), Options::default()),
+            w,
+            h,
+        );
+        pending.update(key('2'));
+        insta::assert_snapshot!(
+            format!("pending_csr_step2_{w}x{h}"),
+            screen(&pending, w, h, false).backend()
+        );
+        let mut healthy = resized(app_with(sample::healthy(), Options::default()), w, h);
+        healthy.update(key('4'));
+        insta::assert_snapshot!(
+            format!("healthy_step4_{w}x{h}"),
+            screen(&healthy, w, h, false).backend()
+        );
     }
 }

@@ -62,11 +62,18 @@ pub const NO_FINDINGS: Text = Text::new(
     "No problems found in this step.",
     "이 단계에서 찾은 문제가 없습니다.",
 );
+pub const LOGS_UNREADABLE: Text = Text::new(
+    "The metrics-server logs could not be read",
+    "metrics-server 로그를 읽을 수 없습니다",
+);
 pub const FIXES: Text = Text::new("Fixes", "조치");
 pub const NODES: Text = Text::new("nodes", "노드");
 pub const EVIDENCE: Text = Text::new("evidence", "근거");
 pub const LOGS_TITLE: Text = Text::new("Logs", "로그");
-pub const FOLLOWING: Text = Text::new("following", "실시간");
+pub const LIVE: Text = Text::new("live", "실시간");
+pub const NO_WRAP: Text = Text::new("no wrap", "줄바꿈 끔");
+pub const TIMESTAMPS: Text = Text::new("timestamps", "타임스탬프");
+pub const ZOOMED: Text = Text::new("zoom", "확대");
 pub const PAUSED: Text = Text::new("paused", "일시 정지");
 pub const DROPPED: Text = Text::new("dropped", "줄 버림");
 pub const POD: Text = Text::new("pod", "파드");

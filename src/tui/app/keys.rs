@@ -7,6 +7,9 @@ use crate::tui::text as t;
 use crate::vocab::{FixId, Severity, Step};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+/// Columns one sideways scroll moves the unwrapped log lines.
+const SIDEWAYS: usize = 20;
+
 impl App {
     /// The keymap contexts in effect, innermost first.
     pub fn contexts(&self) -> Vec<Context> {
@@ -62,6 +65,7 @@ impl App {
             Action::Restart | Action::EditArgs => have_install,
             Action::Undo => !self.history.is_empty(),
             Action::NextMatch | Action::PrevMatch => self.logs.search().is_some(),
+            Action::ScrollLeft | Action::ScrollRight => !self.logs.wrap,
             _ => true,
         }
     }
@@ -70,7 +74,8 @@ impl App {
     /// are typed.
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let contexts = self.contexts();
-        if let Some(action) = keymap::lookup(&contexts, &key) {
+        if let Some(action) = keymap::lookup_applicable(&contexts, &key, |a| self.action_applies(a))
+        {
             return self.on_action(action);
         }
         match contexts.first() {
@@ -129,18 +134,23 @@ impl App {
             Action::GoStep(n) => self.go_step(n),
             Action::Refresh => return self.refresh(),
             Action::ToggleFocus => {
+                // The step pane is hidden while the logs are zoomed: leaving the logs unzooms.
+                self.zoomed = false;
                 self.focus = match self.focus {
                     Focus::Steps => Focus::Logs,
                     Focus::Logs => Focus::Steps,
                 }
             }
             Action::Up | Action::Down if self.dialog.is_some() => {
+                let (total, visible) = crate::tui::ui::dialog_row_count(self);
+                let last = u16::try_from(total.saturating_sub(visible)).unwrap_or(u16::MAX);
                 if let Some(d) = self.dialog.as_mut() {
                     d.scroll = if action == Action::Up {
                         d.scroll.saturating_sub(1)
                     } else {
-                        d.scroll + 1
-                    };
+                        d.scroll.saturating_add(1)
+                    }
+                    .min(last);
                 }
             }
             Action::Up if self.focus == Focus::Steps => {
@@ -150,11 +160,8 @@ impl App {
                 let n = self.fix_items().len();
                 self.selected = (self.selected + 1).min(n.saturating_sub(1));
             }
-            Action::PageUp if self.focus == Focus::Steps => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(5)
-            }
-            Action::PageDown if self.focus == Focus::Steps => {
-                self.detail_scroll = self.detail_scroll.saturating_add(5)
+            Action::PageUp | Action::PageDown if self.focus == Focus::Steps => {
+                self.scroll_details(action == Action::PageDown)
             }
             Action::Up => self.logs.scroll_up(1, height),
             Action::Down => self.logs.scroll_down(1, height),
@@ -174,10 +181,19 @@ impl App {
                 self.logs.set_search(None);
                 self.logs.filter = false;
             }
-            Action::Wrap => self.logs.wrap = !self.logs.wrap,
+            Action::Wrap => {
+                self.logs.wrap = !self.logs.wrap;
+                self.logs.hscroll = 0;
+            }
             Action::Timestamps => self.logs.timestamps = !self.logs.timestamps,
-            Action::Previous => self.logs.show_previous = !self.logs.show_previous,
+            Action::Previous => self.logs.set_show_previous(!self.logs.show_previous),
             Action::Save => return self.save_logs(),
+            Action::Zoom => {
+                self.zoomed = !self.zoomed;
+                self.focus = Focus::Logs;
+            }
+            Action::ScrollLeft => self.logs.hscroll = self.logs.hscroll.saturating_sub(SIDEWAYS),
+            Action::ScrollRight => self.logs.hscroll = self.logs.hscroll.saturating_add(SIDEWAYS),
             Action::OpenFix => {
                 if let Some(fix) = self.fix_items().get(self.selected).map(|(_, f)| *f) {
                     return self.open(Request::Fix(fix));
@@ -196,6 +212,19 @@ impl App {
         Vec::new()
     }
 
+    /// Page the step's explanation, never past its end.
+    fn scroll_details(&mut self, down: bool) {
+        let (total, height) = crate::tui::ui::detail_row_count(self);
+        let page = u16::try_from(height.saturating_sub(1).max(1)).unwrap_or(1);
+        let last = u16::try_from(crate::tui::wrap::max_scroll(total, height)).unwrap_or(u16::MAX);
+        self.detail_scroll = if down {
+            self.detail_scroll.saturating_add(page)
+        } else {
+            self.detail_scroll.saturating_sub(page)
+        }
+        .min(last);
+    }
+
     pub(super) fn go_step(&mut self, n: u8) {
         if let Some(step) = Step::ALL.into_iter().find(|s| s.number() == n) {
             self.step = step;
@@ -206,6 +235,6 @@ impl App {
 
     /// Rows of the log pane (what scroll and search centre on), from the current layout.
     pub fn log_height(&self) -> usize {
-        crate::tui::layout::log_pane_height(self.size, self.step) as usize
+        usize::from(crate::tui::layout::log_pane_inner(self.size, self.shape()).height)
     }
 }

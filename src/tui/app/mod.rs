@@ -159,6 +159,8 @@ pub struct App {
     pub selected: usize,
     /// Rows the step pane's explanation is scrolled by.
     pub detail_scroll: u16,
+    /// The log pane fills the screen.
+    pub zoomed: bool,
     pub logs: LogBuffer,
     pub following_pods: BTreeSet<String>,
     logs_started: bool,
@@ -199,6 +201,7 @@ impl App {
             focus: Focus::Steps,
             selected: 0,
             detail_scroll: 0,
+            zoomed: false,
             logs,
             following_pods: BTreeSet::new(),
             logs_started: false,
@@ -284,6 +287,35 @@ impl App {
     }
 
     /// Show a status message; it expires after [`STATUS_FOR`] so it never goes stale.
+    /// The layout's inputs besides the terminal size.
+    pub fn shape(&self) -> crate::tui::layout::Shape {
+        crate::tui::layout::Shape {
+            step: self.step,
+            status_rows: u16::try_from(self.status_rows(usize::from(self.size.0)).len())
+                .unwrap_or(u16::MAX),
+            zoomed: self.zoomed,
+            fixes: self.fix_items().len(),
+        }
+    }
+
+    /// The status message wrapped at `width` (a leading space, like the other footer rows).
+    pub fn status_rows(&self, width: usize) -> Vec<ratatui::text::Line<'static>> {
+        match &self.status {
+            Some((_, text)) if self.search_input.is_none() => crate::tui::wrap::wrap_spans(
+                vec![crate::logs::sanitize(text, 500).into_owned().into()],
+                width.saturating_sub(1),
+            )
+            .into_iter()
+            .map(|row| {
+                let mut spans = vec![" ".into()];
+                spans.extend(row.spans);
+                ratatui::text::Line::from(spans)
+            })
+            .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub(super) fn say(&mut self, severity: Severity, text: String) {
         self.status = Some((severity, text));
         self.status_at = self.now;
@@ -400,12 +432,14 @@ impl App {
             .map(|f| f.severity)
             .max();
         if step == Step::Logs
-            && snap
-                .failure("get", "pods/log")
-                .is_some_and(|f| f.is_forbidden())
             && worst.is_none()
+            && let Some(failure) = unreadable_logs(snap)
         {
-            return StepStatus::NotPermitted;
+            return if failure.is_forbidden() {
+                StepStatus::NotPermitted
+            } else {
+                StepStatus::Warning
+            };
         }
         match worst {
             Some(Severity::Error) => StepStatus::Failed,
@@ -413,6 +447,12 @@ impl App {
             _ => StepStatus::Ok,
         }
     }
+}
+
+/// Why the metrics-server logs could not be read, if they could not: step 1 must not look
+/// fine when it had nothing to read.
+pub fn unreadable_logs(snap: &Snapshot) -> Option<&crate::snapshot::CallFailure> {
+    snap.failure("get", "pods/log")
 }
 
 /// Where to stream logs from, once the install is known.

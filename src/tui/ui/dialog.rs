@@ -2,14 +2,16 @@
 
 use super::*;
 use crate::fix::args::DiffKind;
-use crate::tui::app::{App, DryRun};
+use crate::tui::app::{App, Dialog, DryRun};
 use crate::tui::msg::Change;
 use crate::tui::text as t;
 use crate::tui::theme::Theme;
+use crate::tui::wrap::wrap_lines;
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 pub(super) fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
     let Some(d) = app.dialog.as_ref() else { return };
@@ -23,7 +25,43 @@ pub(super) fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
         ))
         .border_style(theme.accent());
     let inner = block.inner(area);
+    let rows = wrap_lines(dialog_lines(app, d, theme), usize::from(inner.width));
+    // Never scroll past the end; say where the view is when it does not all fit.
+    let total = rows.len();
+    let visible = usize::from(inner.height);
+    let first = usize::from(d.scroll).min(total.saturating_sub(visible));
+    if total > visible {
+        block = block.title_bottom(Span::styled(
+            format!(
+                " ↑↓ {}–{}/{total} ",
+                first + 1,
+                (first + visible).min(total)
+            ),
+            theme.muted(),
+        ));
+    }
+    frame.render_widget(block, area);
+    let shown: Vec<Line> = rows.into_iter().skip(first).take(visible).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
 
+/// Rows of the dialog's text and rows visible at the current size: how far `update` may scroll.
+pub fn dialog_row_count(app: &App) -> (usize, usize) {
+    let Some(d) = app.dialog.as_ref() else {
+        return (0, 0);
+    };
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    let inner = Block::bordered().inner(centered(screen, 94, 90));
+    let rows = wrap_lines(
+        dialog_lines(app, d, Theme::new(false)),
+        usize::from(inner.width),
+    );
+    (rows.len(), usize::from(inner.height))
+}
+
+/// The dialog's text: sentence, target, diff, dry-run state, warnings.
+fn dialog_lines(app: &App, d: &Dialog, theme: Theme) -> Vec<Line<'static>> {
+    let l = lang(app);
     let mut lines: Vec<Line> = Vec::new();
     let warnings = d.change.warnings();
     lines.push(Line::styled(
@@ -109,25 +147,5 @@ pub(super) fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
             lines.push(Line::styled(format!("! {}", w.get(l)), theme.warning()));
         }
     }
-    // Never scroll past the end; say where the view is when it does not all fit.
-    let total = wrapped_rows(&lines, inner.width);
-    let visible = usize::from(inner.height);
-    let first = usize::from(d.scroll).min(total.saturating_sub(visible));
-    if total > visible {
-        block = block.title_bottom(Span::styled(
-            format!(
-                " ↑↓ {}–{}/{total} ",
-                first + 1,
-                (first + visible).min(total)
-            ),
-            theme.muted(),
-        ));
-    }
-    frame.render_widget(block, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((first as u16, 0)),
-        inner,
-    );
+    lines
 }

@@ -7,14 +7,19 @@ use crate::tui::text as t;
 use crate::tui::theme::Theme;
 use crate::vocab::Lang;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-pub(super) fn draw_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
+pub(super) fn draw_footer(
+    app: &App,
+    frame: &mut Frame,
+    status: Rect,
+    hints_area: Rect,
+    theme: Theme,
+) {
     let l = lang(app);
-    let [status, hints_area] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
     if let Some(input) = &app.search_input {
         let line = Line::from(vec![
             Span::styled(format!(" {}: /", t::SEARCH.get(l)), theme.accent()),
@@ -22,12 +27,21 @@ pub(super) fn draw_footer(app: &App, frame: &mut Frame, area: Rect, theme: Theme
             Span::styled("▏", theme.accent()),
         ]);
         frame.render_widget(Paragraph::new(line), status);
-    } else if let Some((sev, text)) = &app.status {
-        let line = Line::styled(
-            format!(" {}", crate::logs::sanitize(text, 500)),
-            theme.severity(*sev),
-        );
-        frame.render_widget(Paragraph::new(line), status);
+    } else if let Some((sev, _)) = &app.status {
+        let mut rows = app.status_rows(usize::from(status.width));
+        // Longer than its rows: the last one shown ends in `…`.
+        if rows.len() > usize::from(status.height) {
+            rows.truncate(usize::from(status.height));
+            if let Some(last) = rows.last_mut() {
+                let text = format!("{} …", last.to_string().trim_end());
+                *last = Line::raw(ellipsize(&text, usize::from(status.width)));
+            }
+        }
+        let lines: Vec<Line> = rows
+            .into_iter()
+            .map(|r| r.style(theme.severity(*sev)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), status);
     }
     let hints = footer_hints(app, l);
     let line = fit_hints(&hints, usize::from(hints_area.width), theme);

@@ -4,6 +4,7 @@ use super::*;
 use crate::tui::app::App;
 use crate::tui::text as t;
 use crate::tui::theme::Theme;
+use crate::tui::wrap::truncate;
 use crate::vocab::{Severity, Step};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,7 +30,10 @@ pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme
     if let Some(v) = &app.cluster.server_version {
         spans.push(Span::styled(format!("{v} "), theme.muted()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), title);
+    frame.render_widget(
+        Paragraph::new(truncate(Line::from(spans), usize::from(title.width))),
+        title,
+    );
     let mut spans = vec![Span::raw(" ")];
     match snap.and_then(|s| s.install.as_ref()) {
         Some(i) => {
@@ -60,16 +64,41 @@ pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme
         };
         spans.push(Span::styled(format!("│ {}", text.get(l)), style));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), install);
+    frame.render_widget(
+        Paragraph::new(truncate(Line::from(spans), usize::from(install.width))),
+        install,
+    );
     frame.render_widget(
         Paragraph::new(verdict_line(app, usize::from(verdict.width), theme)),
         verdict,
     );
 
+    frame.render_widget(
+        Paragraph::new(step_bar(app, usize::from(bar.width), theme)),
+        bar,
+    );
+}
+
+/// The step bar: each step's number, name and mark; when that is too wide, only the current
+/// step keeps its name, so every mark stays in view.
+fn step_bar(app: &App, width: usize, theme: Theme) -> Line<'static> {
+    let full = bar_line(app, theme, |_| true);
+    if full.width() <= width {
+        return full;
+    }
+    bar_line(app, theme, |step| step == app.step)
+}
+
+fn bar_line(app: &App, theme: Theme, named: impl Fn(Step) -> bool) -> Line<'static> {
+    let l = lang(app);
     let mut bar_spans = Vec::new();
     for step in Step::ALL {
         let (mark, _, style) = status_mark(app.step_status(step), theme);
-        let label = format!(" {} {} {mark} ", step.number(), step.short().get(l));
+        let label = if named(step) {
+            format!(" {} {} {mark} ", step.number(), step.short().get(l))
+        } else {
+            format!(" {} {mark} ", step.number())
+        };
         let s = if step == app.step {
             theme.selection().patch(style)
         } else {
@@ -79,7 +108,7 @@ pub(super) fn draw_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme
         bar_spans.push(Span::raw("│"));
     }
     bar_spans.pop();
-    frame.render_widget(Paragraph::new(Line::from(bar_spans)), bar);
+    Line::from(bar_spans)
 }
 
 /// The verdict, with the node coverage always in view: the title gives way (marked `…`).

@@ -5,6 +5,7 @@ use crate::logs::segments;
 use crate::tui::app::{App, Focus};
 use crate::tui::text as t;
 use crate::tui::theme::Theme;
+use crate::tui::wrap::wrap_spans;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -14,30 +15,7 @@ use ratatui::widgets::Paragraph;
 pub(super) fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
     let b = &app.logs;
-    let pods = app.following_pods.len();
-    let pods_word = if pods == 1 { t::POD } else { t::PODS };
-    let mut title = format!(
-        " {} · {pods} {} · {} ",
-        t::LOGS_TITLE.get(l),
-        pods_word.get(l),
-        if b.follow {
-            t::FOLLOWING.get(l)
-        } else {
-            t::PAUSED.get(l)
-        }
-    );
-    if b.dropped > 0 {
-        title.push_str(&format!("· {} {} ", b.dropped, t::DROPPED.get(l)));
-    }
-    if b.show_previous {
-        title.push_str(&format!("· {} ", t::PREVIOUS.get(l)));
-    }
-    if b.filter {
-        title.push_str(&format!("· {} ", t::FILTERED.get(l)));
-    }
-    if let Some(q) = b.search() {
-        title.push_str(&format!("· /{} ", crate::logs::sanitize(q, 40)));
-    }
+    let title = ellipsize(&log_title(app), usize::from(area.width.saturating_sub(2)));
     let block = pane_block(title, app.focus == Focus::Logs, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -65,10 +43,30 @@ pub(super) fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) 
         {
             spans.push(Span::styled(format!("{ts} "), theme.muted()));
         }
-        let budget = if b.wrap { usize::MAX } else { width };
-        for seg in segments(&line.text, &line.class.spans, budget) {
-            let style = seg.class.map(|c| theme.span(c)).unwrap_or_default();
-            spans.push(Span::styled(seg.text, style));
+        let budget = if b.wrap {
+            usize::MAX
+        } else {
+            // One more than fits, so a cut end is known.
+            b.hscroll + width + 1
+        };
+        let text: Vec<Span> = segments(&line.text, &line.class.spans, budget)
+            .into_iter()
+            .map(|seg| {
+                let style = seg.class.map(|c| theme.span(c)).unwrap_or_default();
+                Span::styled(seg.text, style)
+            })
+            .collect();
+        if b.wrap {
+            spans.extend(text);
+        } else {
+            // Scrolled sideways: the pod stays, the text moves; a cut end is marked.
+            let prefix: usize = spans.iter().map(Span::width).sum();
+            let room = width.saturating_sub(prefix);
+            let (shown, cut) = cells_from(text, b.hscroll, room);
+            spans.extend(shown);
+            if cut {
+                spans.push(Span::styled("›", theme.muted()));
+            }
         }
         let row_style = if line.marker {
             theme.accent()
@@ -111,66 +109,79 @@ pub(super) fn draw_logs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) 
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Cut a line's spans into rows of at most `width` cells, breaking after a space where the row
-/// has one (so words stay whole) and inside a word only when it is longer than a row.
-pub(super) fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
-    use unicode_width::UnicodeWidthChar;
-    let width = width.max(1);
-    let cells: Vec<(char, usize, usize)> = spans
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            s.content
-                .chars()
-                .map(move |c| (c, i, c.width().unwrap_or(0)))
-        })
-        .collect();
-    let mut rows = Vec::new();
-    let mut start = 0;
-    while start < cells.len() {
-        let mut used = 0;
-        let mut end = start;
-        let mut after_space = None;
-        while end < cells.len() && (used + cells[end].2 <= width || end == start) {
-            used += cells[end].2;
-            if cells[end].0 == ' ' {
-                after_space = Some(end + 1);
-            }
-            end += 1;
+/// The pane's title: what it shows and every mode in effect, so the state is never hidden.
+fn log_title(app: &App) -> String {
+    let l = lang(app);
+    let b = &app.logs;
+    let pods = app.following_pods.len();
+    let pods_word = if pods == 1 { t::POD } else { t::PODS };
+    let mut parts = vec![
+        t::LOGS_TITLE.get(l).to_string(),
+        format!("{pods} {}", pods_word.get(l)),
+        if b.follow { t::LIVE } else { t::PAUSED }
+            .get(l)
+            .to_string(),
+    ];
+    if let Some(q) = b.search() {
+        let mut part = format!("/{}", crate::logs::sanitize(q, 40));
+        if let Some((at, total)) = b.match_position() {
+            part.push_str(&format!(" {at}/{total}"));
         }
-        if end < cells.len()
-            && let Some(cut) = after_space.filter(|&c| c > start && c < end)
-        {
-            end = cut;
+        parts.push(part);
+    }
+    if b.filter {
+        parts.push(t::FILTERED.get(l).to_string());
+    }
+    if b.show_previous {
+        parts.push(t::PREVIOUS.get(l).to_string());
+    }
+    if !b.wrap {
+        let mut part = t::NO_WRAP.get(l).to_string();
+        if b.hscroll > 0 {
+            part.push_str(&format!(" →{}", b.hscroll));
         }
-        rows.push(row_of(&cells[start..end], &spans));
-        start = end;
+        parts.push(part);
     }
-    if rows.is_empty() {
-        rows.push(Line::default());
+    if b.timestamps {
+        parts.push(t::TIMESTAMPS.get(l).to_string());
     }
-    rows
+    if b.dropped > 0 {
+        parts.push(format!("{} {}", b.dropped, t::DROPPED.get(l)));
+    }
+    if app.zoomed {
+        parts.push(t::ZOOMED.get(l).to_string());
+    }
+    format!(" {} ", parts.join(" · "))
 }
 
-/// One row from a run of cells, one span per run of the same source span (same style).
-fn row_of(cells: &[(char, usize, usize)], spans: &[Span<'static>]) -> Line<'static> {
-    let mut out: Vec<Span<'static>> = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for &(c, i, _) in cells {
-        match current.as_mut() {
-            Some((j, text)) if *j == i => text.push(c),
-            _ => {
-                if let Some((j, text)) = current.take() {
-                    out.push(Span::styled(text, spans[j].style));
-                }
-                current = Some((i, c.to_string()));
+/// The text spans from column `skip` on, in `room` columns; when text is left over, one column
+/// is kept free for the mark and `true` says so.
+fn cells_from(spans: Vec<Span<'static>>, skip: usize, room: usize) -> (Vec<Span<'static>>, bool) {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = spans.iter().map(Span::width).sum();
+    let cut = total.saturating_sub(skip) > room;
+    let room = if cut { room.saturating_sub(1) } else { room };
+    let mut out = Vec::new();
+    let mut col = 0;
+    for span in spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            let at = col;
+            col += w;
+            if at < skip {
+                continue;
             }
+            if col - skip > room {
+                break;
+            }
+            text.push(c);
+        }
+        if !text.is_empty() {
+            out.push(Span::styled(text, span.style));
         }
     }
-    if let Some((j, text)) = current {
-        out.push(Span::styled(text, spans[j].style));
-    }
-    Line::from(out)
+    (out, cut)
 }
 
 /// The distinguishing tail of a pod name: `metrics-server-7d9f6c-abcde` → `abcde`.
@@ -184,42 +195,19 @@ pub(super) fn short_pod(pod: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::style::Style;
 
-    fn text(rows: &[Line]) -> Vec<String> {
-        rows.iter().map(|l| l.to_string()).collect()
+    fn text(spans: &[Span]) -> String {
+        spans.iter().map(|s| s.content.as_ref()).collect()
     }
 
     #[test]
-    fn words_stay_whole_and_styles_follow_their_text() {
-        let red = Style::new().fg(ratatui::style::Color::Red);
-        let spans = vec![
-            Span::raw("tls: failed to verify "),
-            Span::styled("certificate signed by unknown authority", red),
-        ];
-        let rows = wrap_spans(spans, 30);
-        assert_eq!(
-            text(&rows),
-            [
-                "tls: failed to verify ",
-                "certificate signed by unknown ",
-                "authority"
-            ]
-        );
-        assert_eq!(rows[1].spans[0].style, red);
-        assert!(rows.iter().all(|r| r.width() <= 30));
-    }
-
-    #[test]
-    fn a_word_longer_than_a_row_is_cut_inside() {
-        let rows = wrap_spans(vec![Span::raw("abcdefghij klm")], 4);
-        assert_eq!(text(&rows), ["abcd", "efgh", "ij ", "klm"]);
-    }
-
-    #[test]
-    fn wide_characters_never_overflow_and_empty_lines_keep_a_row() {
-        let rows = wrap_spans(vec![Span::raw("인증서 오류입니다")], 6);
-        assert!(rows.iter().all(|r| r.width() <= 6), "{:?}", text(&rows));
-        assert_eq!(wrap_spans(Vec::new(), 10).len(), 1);
+    fn sideways_scroll_skips_columns_and_marks_a_cut_end() {
+        let spans = vec![Span::raw("abc "), Span::raw("defgh")];
+        let (shown, cut) = cells_from(spans.clone(), 2, 4);
+        assert_eq!((text(&shown).as_str(), cut), ("c d", true));
+        let (shown, cut) = cells_from(spans.clone(), 5, 4);
+        assert_eq!((text(&shown).as_str(), cut), ("efgh", false));
+        let (shown, cut) = cells_from(spans, 50, 4);
+        assert_eq!((text(&shown).as_str(), cut), ("", false));
     }
 }

@@ -12,8 +12,11 @@ mod help;
 mod logs;
 mod steps;
 
+pub use dialog::dialog_row_count;
+pub use steps::detail_row_count;
+
 use super::app::{App, StepStatus};
-use super::layout::{body_split, frame_split};
+use super::layout::regions;
 use super::text as t;
 use super::theme::Theme;
 use crate::vocab::{FixId, Lang, Severity, Text as UiText};
@@ -24,12 +27,13 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, Clear};
 
 pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
-    let [header, body, footer] = frame_split(frame.area());
-    let [steps, logs] = body_split(body, app.step);
-    header::draw_header(app, frame, header, theme);
-    steps::draw_step_pane(app, frame, steps, theme);
-    logs::draw_logs(app, frame, logs, theme);
-    footer::draw_footer(app, frame, footer, theme);
+    let r = regions(frame.area(), app.shape());
+    if !app.zoomed {
+        header::draw_header(app, frame, r.header, theme);
+        steps::draw_step_pane(app, frame, r.steps, theme);
+    }
+    logs::draw_logs(app, frame, r.logs, theme);
+    footer::draw_footer(app, frame, r.status, r.hints, theme);
     if let Some(editor) = app.editor.as_ref() {
         editor::draw_editor(app, editor, frame, theme);
     }
@@ -96,7 +100,6 @@ pub(super) fn clear_under(frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A centred rectangle of `percent_x` × `percent_y` of `area`.
 /// `text` cut to `width` columns, ending in `…` when cut.
 pub(super) fn ellipsize(text: &str, width: usize) -> String {
     use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -117,13 +120,7 @@ pub(super) fn ellipsize(text: &str, width: usize) -> String {
     out
 }
 
-/// Rows `lines` take when wrapped at `width` (word wrapping may take a row more for a long
-/// word; this counts by display width, which is what the view needs to place its end).
-pub(super) fn wrapped_rows(lines: &[ratatui::text::Line], width: u16) -> usize {
-    let width = usize::from(width).max(1);
-    lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum()
-}
-
+/// A centred rectangle of `percent_x` × `percent_y` of `area`.
 pub(super) fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
     let [_, mid, _] = Layout::vertical([
         Constraint::Percentage((100 - percent_y) / 2),

@@ -3,14 +3,16 @@
 use super::*;
 use crate::top::top_nodes;
 use crate::tui::app::{App, Focus, VerifyPhase};
+use crate::tui::layout::{step_details_area, step_pane_split};
 use crate::tui::text as t;
 use crate::tui::theme::Theme;
+use crate::tui::wrap::{window, wrap_lines};
 use crate::vocab::{Severity, Step};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 pub(super) fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let l = lang(app);
@@ -22,14 +24,109 @@ pub(super) fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Th
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let items = app.fix_items();
-    let fix_rows = if items.is_empty() {
-        0
-    } else {
-        (items.len() as u16 + 1).min(inner.height / 2 + 1)
-    };
-    let [details, fixes] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(fix_rows)]).areas(inner);
+    let [details, fixes] = step_pane_split(inner, items.len());
 
+    let rows = wrap_lines(detail_lines(app, theme), usize::from(details.width));
+    let shown = window(
+        rows,
+        usize::from(details.height),
+        usize::from(app.detail_scroll),
+    );
+    let mut lines = shown.rows;
+    let mark = shown.mark.map(|mark| {
+        let keys = if app.focus == Focus::Steps {
+            " · PgUp/PgDn"
+        } else {
+            ""
+        };
+        Line::styled(format!("{mark}{keys}"), theme.muted())
+    });
+    match mark {
+        // One row only: the mark sits at its right end, over the row's tail.
+        Some(mark) if details.height == 1 => {
+            frame.render_widget(Paragraph::new(lines), details);
+            let mark = mark.right_aligned();
+            let width = u16::try_from(mark.width() + 1).unwrap_or(u16::MAX);
+            let x = details.right().saturating_sub(width).max(details.x);
+            let spot = Rect {
+                x,
+                width: details.right() - x,
+                ..details
+            };
+            frame.render_widget(ratatui::widgets::Clear, spot);
+            frame.render_widget(Paragraph::new(mark), spot);
+        }
+        Some(mark) => {
+            lines.push(mark);
+            frame.render_widget(Paragraph::new(lines), details);
+        }
+        None => frame.render_widget(Paragraph::new(lines), details),
+    }
+
+    if !items.is_empty() {
+        draw_fixes(app, &items, frame, fixes, theme);
+    }
+}
+
+/// The fix list under a heading; when the rows are too few for all of it, the selected fix
+/// alone with its place in the list (`↑↓ 2/3`).
+fn draw_fixes(
+    app: &App,
+    items: &[(Option<crate::vocab::RuleId>, crate::vocab::FixId)],
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
+    let l = lang(app);
+    let width = usize::from(area.width);
+    let row = |i: usize, suffix: &str| {
+        let selected = i == app.selected && app.focus == Focus::Steps;
+        let marker = if selected { "▶ " } else { "  " };
+        let style = if selected {
+            theme.selection()
+        } else {
+            Style::new()
+        };
+        let summary = fix_summary(items[i].1, l);
+        let text = ellipsize(
+            &format!("{marker}{summary}"),
+            width.saturating_sub(suffix.len()),
+        );
+        Line::from(vec![
+            Span::styled(text, style),
+            Span::styled(suffix.to_string(), theme.muted()),
+        ])
+    };
+    let rows = if usize::from(area.height) > items.len() {
+        let mut rows = vec![Line::styled(t::FIXES.get(l), theme.title())];
+        rows.extend((0..items.len()).map(|i| row(i, "")));
+        rows
+    } else {
+        let at = app.selected.min(items.len() - 1);
+        let place = if items.len() > 1 {
+            format!(" ↑↓ {}/{}", at + 1, items.len())
+        } else {
+            String::new()
+        };
+        vec![row(at, &place)]
+    };
+    frame.render_widget(Paragraph::new(rows), area);
+}
+
+/// Rows the step's explanation takes at the current size: how far `update` may scroll it.
+pub fn detail_row_count(app: &App) -> (usize, usize) {
+    let area = step_details_area(app.size, app.shape());
+    let rows = wrap_lines(
+        detail_lines(app, Theme::new(false)),
+        usize::from(area.width),
+    );
+    (rows.len(), usize::from(area.height))
+}
+
+/// The step's explanation: guidance, step 4's verification, and each finding with its nodes,
+/// evidence and why it matters.
+fn detail_lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
+    let l = lang(app);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(hint) = guidance(app) {
         lines.push(Line::styled(hint, theme.accent()));
@@ -37,8 +134,27 @@ pub(super) fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Th
     if app.step == Step::RestartVerify {
         lines.extend(verify_lines(app, theme));
     }
+    let unreadable = app
+        .snapshot
+        .as_ref()
+        .and_then(crate::tui::app::unreadable_logs)
+        .filter(|_| app.step == Step::Logs);
+    if let Some(failure) = unreadable {
+        lines.push(Line::styled(
+            format!(
+                "! {}: {}",
+                t::LOGS_UNREADABLE.get(l),
+                crate::logs::sanitize(&failure.describe(), 400)
+            ),
+            theme.warning(),
+        ));
+    }
     let here: Vec<_> = app.findings.iter().filter(|f| f.step == app.step).collect();
-    if here.is_empty() && app.snapshot.is_some() && app.step != Step::RestartVerify {
+    if here.is_empty()
+        && unreadable.is_none()
+        && app.snapshot.is_some()
+        && app.step != Step::RestartVerify
+    {
         lines.push(Line::styled(t::NO_FINDINGS.get(l), theme.ok()));
     }
     for f in here {
@@ -73,30 +189,7 @@ pub(super) fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Th
         }
         lines.push(Line::raw(format!("  {}", info.explanation(l))));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0)),
-        details,
-    );
-
-    if !items.is_empty() {
-        let mut rows = vec![Line::styled(t::FIXES.get(l), theme.title())];
-        for (i, (_, fix)) in items.iter().enumerate() {
-            let selected = i == app.selected && app.focus == Focus::Steps;
-            let marker = if selected { "▶ " } else { "  " };
-            let style = if selected {
-                theme.selection()
-            } else {
-                Style::new()
-            };
-            rows.push(Line::styled(
-                format!("{marker}{}", fix_summary(*fix, l)),
-                style,
-            ));
-        }
-        frame.render_widget(Paragraph::new(rows), fixes);
-    }
+    lines
 }
 
 /// One line that tells a newcomer what to do here: go to the step holding the root cause, or
