@@ -97,8 +97,28 @@ pub fn wrap_lines(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>>
 /// nothing is cut without a mark; a region one row tall shows a row and the mark beside it.
 pub struct Window {
     pub rows: Vec<Line<'static>>,
-    /// The overflow mark, when the rows do not all fit.
-    pub mark: Option<String>,
+    /// What the mark says, when the rows do not all fit.
+    pub mark: Option<Overflow>,
+}
+
+/// Rows left out below the window, or (at the end) above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    Below(usize),
+    Above(usize),
+}
+
+impl Overflow {
+    /// `↓ 3 more` / `↑ 5 above`, in the UI language.
+    pub fn text(self, lang: crate::vocab::Lang) -> String {
+        use crate::vocab::Lang;
+        match (self, lang) {
+            (Overflow::Below(n), Lang::En) => format!("↓ {n} more"),
+            (Overflow::Below(n), Lang::Ko) => format!("↓ {n}줄 더"),
+            (Overflow::Above(n), Lang::En) => format!("↑ {n} above"),
+            (Overflow::Above(n), Lang::Ko) => format!("↑ 위에 {n}줄"),
+        }
+    }
 }
 
 /// The largest useful scroll for `total` rows in `height`: the last rows shown above the mark.
@@ -119,9 +139,9 @@ pub fn window(rows: Vec<Line<'static>>, height: usize, scroll: usize) -> Window 
     let shown = height.saturating_sub(1).max(1);
     let below = total.saturating_sub(first + shown);
     let mark = if below > 0 {
-        format!("↓ {below} more")
+        Overflow::Below(below)
     } else {
-        format!("↑ {first} above")
+        Overflow::Above(first)
     };
     let rows = rows.into_iter().skip(first).take(shown).collect();
     Window {
@@ -183,7 +203,11 @@ mod tests {
 
         let top = window(numbered(10), 4, 0);
         assert_eq!(text(&top.rows), ["0", "1", "2"]);
-        assert_eq!(top.mark.as_deref(), Some("↓ 7 more"));
+        assert_eq!(top.mark, Some(Overflow::Below(7)));
+        assert_eq!(
+            top.mark.map(|m| m.text(crate::vocab::Lang::En)).as_deref(),
+            Some("↓ 7 more")
+        );
 
         let end = window(numbered(10), 4, 99);
         assert_eq!(
@@ -191,7 +215,7 @@ mod tests {
             ["7", "8", "9"],
             "scrolling stops at the end"
         );
-        assert_eq!(end.mark.as_deref(), Some("↑ 7 above"));
+        assert_eq!(end.mark, Some(Overflow::Above(7)));
         assert_eq!(max_scroll(10, 4), 7);
         assert_eq!(max_scroll(3, 4), 0);
     }

@@ -39,7 +39,7 @@ pub(super) fn draw_step_pane(app: &App, frame: &mut Frame, area: Rect, theme: Th
         } else {
             ""
         };
-        Line::styled(format!("{mark}{keys}"), theme.muted())
+        Line::styled(format!("{}{keys}", mark.text(l)), theme.muted())
     });
     match mark {
         // One row only: the mark sits at its right end, over the row's tail.
