@@ -982,3 +982,18 @@ fn screens_at_60x15_and_200x50() {
         );
     }
 }
+
+#[test]
+fn a_small_dialog_folds_unchanged_args_so_the_change_is_in_view() {
+    let mut app = resized(x509_app(), 60, 15);
+    open_quick_fix(&mut app);
+    let text = screen_text(&app, 60, 15);
+    assert!(text.contains("+ --kubelet-insecure-tls"), "{text}");
+    assert!(text.contains("unchanged args"), "{text}");
+    let large = resized(app, 200, 50);
+    let text = screen_text(&large, 200, 50);
+    assert!(
+        !text.contains("unchanged args"),
+        "room for every arg:\n{text}"
+    );
+}

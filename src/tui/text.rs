@@ -66,6 +66,7 @@ pub const LOGS_UNREADABLE: Text = Text::new(
     "The metrics-server logs could not be read",
     "metrics-server 로그를 읽을 수 없습니다",
 );
+pub const UNCHANGED_ARGS: Text = Text::new("unchanged args", "변경 없는 인자");
 pub const FIXES: Text = Text::new("Fixes", "조치");
 pub const NODES: Text = Text::new("nodes", "노드");
 pub const EVIDENCE: Text = Text::new("evidence", "근거");

@@ -25,7 +25,7 @@ pub(super) fn draw_dialog(app: &App, frame: &mut Frame, theme: Theme) {
         ))
         .border_style(theme.accent());
     let inner = block.inner(area);
-    let rows = wrap_lines(dialog_lines(app, d, theme), usize::from(inner.width));
+    let rows = fitted_rows(app, d, theme, inner);
     // Never scroll past the end; say where the view is when it does not all fit.
     let total = rows.len();
     let visible = usize::from(inner.height);
@@ -52,15 +52,24 @@ pub fn dialog_row_count(app: &App) -> (usize, usize) {
     };
     let screen = Rect::new(0, 0, app.size.0, app.size.1);
     let inner = Block::bordered().inner(centered(screen, 94, 90));
-    let rows = wrap_lines(
-        dialog_lines(app, d, Theme::new(false)),
-        usize::from(inner.width),
-    );
+    let rows = fitted_rows(app, d, Theme::new(false), inner);
     (rows.len(), usize::from(inner.height))
 }
 
-/// The dialog's text: sentence, target, diff, dry-run state, warnings.
-fn dialog_lines(app: &App, d: &Dialog, theme: Theme) -> Vec<Line<'static>> {
+/// The dialog's rows at the width of `inner`; when they do not fit its height, runs of
+/// unchanged args fold into one line, so the change itself comes into view first.
+fn fitted_rows(app: &App, d: &Dialog, theme: Theme, inner: Rect) -> Vec<Line<'static>> {
+    let width = usize::from(inner.width);
+    let full = wrap_lines(dialog_lines(app, d, theme, false), width);
+    if full.len() <= usize::from(inner.height) {
+        return full;
+    }
+    wrap_lines(dialog_lines(app, d, theme, true), width)
+}
+
+/// The dialog's text: sentence, target, diff (`fold`: unchanged runs as one line), dry-run
+/// state, warnings.
+fn dialog_lines(app: &App, d: &Dialog, theme: Theme, fold: bool) -> Vec<Line<'static>> {
     let l = lang(app);
     let mut lines: Vec<Line> = Vec::new();
     let warnings = d.change.warnings();
@@ -76,7 +85,20 @@ fn dialog_lines(app: &App, d: &Dialog, theme: Theme) -> Vec<Line<'static>> {
     match &d.change {
         Change::Args(p) => {
             lines.push(Line::styled(t::DIFF.get(l), theme.title()));
-            for dl in &p.diff {
+            let mut unchanged = 0;
+            for (i, dl) in p.diff.iter().enumerate() {
+                if fold && dl.kind == DiffKind::Same {
+                    unchanged += 1;
+                    let run_ends = p.diff.get(i + 1).is_none_or(|n| n.kind != DiffKind::Same);
+                    if run_ends {
+                        lines.push(Line::styled(
+                            format!("  … {unchanged} {}", t::UNCHANGED_ARGS.get(l)),
+                            theme.muted(),
+                        ));
+                        unchanged = 0;
+                    }
+                    continue;
+                }
                 let (prefix, style) = match dl.kind {
                     DiffKind::Same => ("  ", Style::new()),
                     DiffKind::Removed => ("- ", theme.removed()),
