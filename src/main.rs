@@ -238,8 +238,14 @@ async fn interactive(global: &GlobalArgs) -> i32 {
         lang: lang(global),
         read_only: global.read_only,
         log_buffer: global.log_buffer,
+        namespace: global.namespace.clone(),
     };
-    match mstui::tui::run(conn, opts).await {
+    let source = if global.demo.is_some() {
+        mstui::tui::runner::Source::Demo
+    } else {
+        mstui::tui::runner::Source::Kubeconfig(target(global))
+    };
+    match mstui::tui::run(conn, source, opts).await {
         Ok(()) => exit::HEALTHY,
         Err(e) => {
             eprintln!("mstui: {e:#}");

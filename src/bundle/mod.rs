@@ -28,6 +28,7 @@ pub mod redact;
 mod summary;
 mod write;
 
+pub use summary::event_time;
 pub use write::{prepare_dir, write};
 
 use crate::diagnose::Finding;
@@ -153,6 +154,17 @@ pub fn build(
         f.contents = redact::text(&f.contents);
     }
     files
+}
+
+/// Objects as YAML documents with secrets taken out exactly as the bundle does (both passes):
+/// what the TUI's YAML views show.
+pub fn redacted_yaml<T: Serialize>(items: &[T], name: &str) -> String {
+    let mut notes = Notes::default();
+    let clean: Vec<serde_json::Value> = values(items.iter())
+        .into_iter()
+        .map(|v| redact::object(v, name, &mut notes))
+        .collect();
+    redact::text(&yaml_docs(&clean, name))
 }
 
 fn values<'a, T: Serialize + 'a>(items: impl Iterator<Item = &'a T>) -> Vec<serde_json::Value> {

@@ -192,3 +192,39 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     }
     parts.join(": ")
 }
+
+/// One context of a kubeconfig, as the TUI's `:ctx` table shows it (names only, never a
+/// credential).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContextEntry {
+    pub name: String,
+    pub server: Option<String>,
+    pub namespace: Option<String>,
+    pub user: Option<String>,
+}
+
+/// The contexts of a kubeconfig, in its order.
+pub fn context_entries(kubeconfig: &Kubeconfig) -> Vec<ContextEntry> {
+    kubeconfig
+        .contexts
+        .iter()
+        .map(|nc| {
+            let ctx = nc.context.as_ref();
+            ContextEntry {
+                name: nc.name.clone(),
+                server: ctx.and_then(|c| {
+                    kubeconfig
+                        .clusters
+                        .iter()
+                        .find(|k| k.name == c.cluster)?
+                        .cluster
+                        .as_ref()?
+                        .server
+                        .clone()
+                }),
+                namespace: ctx.and_then(|c| c.namespace.clone()),
+                user: ctx.and_then(|c| c.user.clone()),
+            }
+        })
+        .collect()
+}

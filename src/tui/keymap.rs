@@ -1,6 +1,7 @@
 //! The one keymap table: it drives dispatch in `update`, the footer hints and the help screen,
 //! so a key can never do something the help does not say.
 
+use crate::tui::app::command::COMMANDS;
 use crate::vocab::{Lang, Text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -21,16 +22,22 @@ pub enum Context {
     Editor,
     /// The log search prompt is open: keys not bound here type into it.
     Search,
+    /// The `:` command prompt is open: keys not bound here type into it.
+    Command,
+    /// A read-only object view (`:pods`, `:events`, `:deploy`, `:apiservice`, `:nodes`, `:ctx`).
+    View,
 }
 
 impl Context {
     /// Every context, in the order the help screen lists them.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Steps,
         Context::Logs,
         Context::Editor,
         Context::Search,
+        Context::Command,
+        Context::View,
         Context::Dialog,
         Context::Help,
     ];
@@ -43,6 +50,8 @@ impl Context {
             Context::Logs => Text::new("Log pane", "로그 창"),
             Context::Editor => Text::new("Args editor", "인자 편집기"),
             Context::Search => Text::new("Search prompt", "검색 입력"),
+            Context::Command => Text::new("Command prompt (:)", "명령 입력 (:)"),
+            Context::View => Text::new("Object view", "오브젝트 보기"),
             Context::Dialog => Text::new("Change dialog", "변경 확인 창"),
             Context::Help => Text::new("This screen", "이 화면"),
         }
@@ -50,7 +59,7 @@ impl Context {
 
     /// Whether keys the table does not bind are text typed into a prompt.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Editor | Context::Search)
+        matches!(self, Context::Editor | Context::Search | Context::Command)
     }
 }
 
@@ -96,6 +105,20 @@ pub enum Action {
     SubmitEdit,
     /// Search the logs for what the prompt holds.
     SubmitSearch,
+    /// Open the `:` command prompt.
+    OpenCommand,
+    /// Complete the command prompt's last word (next candidate when cycling).
+    Complete,
+    /// The previous completion candidate.
+    CompletePrev,
+    /// Run the command the prompt holds.
+    SubmitCommand,
+    /// The object view's describe-like summary.
+    Describe,
+    /// The object view's YAML.
+    Yaml,
+    /// Use the selected row of the view (`:ctx`: switch to that context).
+    Select,
 }
 
 /// One row of the table.
@@ -152,6 +175,27 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Help, K::PageDown, NONE, "PgDn", A::PageDown, "page down", "한 쪽 아래로", false),
     bind!(Help, K::Char('?'), NONE, "?", A::Cancel, "close help", "도움말 닫기", false),
     bind!(Help, K::Char('q'), NONE, "q", A::Cancel, "close help", "도움말 닫기", false),
+    bind!(Command, K::Enter, NONE, "Enter", A::SubmitCommand, "run", "실행", true),
+    bind!(Command, K::Esc, NONE, "Esc", A::Cancel, "cancel", "취소", true),
+    bind!(Command, K::Tab, NONE, "Tab", A::Complete, "complete", "자동 완성", true),
+    bind!(Command, K::BackTab, SHIFT, "S-Tab", A::CompletePrev, "previous candidate", "이전 후보", false),
+    bind!(Command, K::Up, NONE, "↑↓", A::Up, "choose", "고르기", true),
+    bind!(Command, K::Down, NONE, "↓", A::Down, "choose", "고르기", false),
+    bind!(View, K::Esc, NONE, "Esc", A::Cancel, "back", "돌아가기", true),
+    bind!(View, K::Enter, NONE, "Enter", A::Select, "switch context", "컨텍스트 전환", true),
+    bind!(View, K::Char('d'), NONE, "d", A::Describe, "summary", "요약 보기", true),
+    bind!(View, K::Char('y'), NONE, "y", A::Yaml, "YAML", "YAML 보기", true),
+    bind!(View, K::Up, NONE, "↑↓", A::Up, "scroll", "스크롤", true),
+    bind!(View, K::Down, NONE, "↓", A::Down, "scroll", "스크롤", false),
+    bind!(View, K::Char('k'), NONE, "k", A::Up, "scroll", "스크롤", false),
+    bind!(View, K::Char('j'), NONE, "j", A::Down, "scroll", "스크롤", false),
+    bind!(View, K::PageUp, NONE, "PgUp", A::PageUp, "page up", "한 쪽 위로", false),
+    bind!(View, K::PageDown, NONE, "PgDn", A::PageDown, "page down", "한 쪽 아래로", false),
+    bind!(View, K::Char('g'), NONE, "g", A::Top, "top", "맨 위", false),
+    bind!(View, K::Char('G'), SHIFT, "G", A::Bottom, "bottom", "맨 아래", false),
+    bind!(View, K::Char(':'), NONE, ":", A::OpenCommand, "command", "명령", false),
+    bind!(View, K::Char('?'), NONE, "?", A::Help, "help", "도움말", true),
+    bind!(View, K::Char('q'), NONE, "q", A::Quit, "quit", "종료", true),
     bind!(Steps, K::Up, NONE, "↑↓", A::Up, "select a fix", "조치 선택", true),
     bind!(Steps, K::Down, NONE, "↓", A::Down, "select a fix", "조치 선택", false),
     bind!(Steps, K::Char('k'), NONE, "k", A::Up, "select a fix", "조치 선택", false),
@@ -194,6 +238,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Global, K::Char('e'), NONE, "e", A::EditArgs, "edit args", "인자 편집", true),
     bind!(Global, K::Char('r'), NONE, "r", A::Restart, "rollout restart & verify", "재시작 및 검증", true),
     bind!(Global, K::Char('u'), NONE, "u", A::Undo, "undo the last change", "마지막 변경 되돌리기", true),
+    bind!(Global, K::Char(':'), NONE, ":", A::OpenCommand, "command", "명령", true),
     bind!(Global, K::Char('R'), SHIFT, "R", A::Refresh, "re-check now", "지금 다시 점검", false),
     bind!(Global, K::Char('?'), NONE, "?", A::Help, "help", "도움말", true),
     bind!(Global, K::Char('q'), NONE, "q", A::Quit, "quit", "종료", true),
@@ -267,7 +312,20 @@ pub fn help_lines(lang: Lang) -> Vec<HelpLine> {
             let rows = help_rows(ctx, lang)
                 .into_iter()
                 .map(|(keys, what)| HelpLine::Row(keys, what));
-            std::iter::once(HelpLine::Heading(ctx.name().get(lang))).chain(rows)
+            // The prompt's commands follow its keys.
+            let commands = COMMANDS
+                .iter()
+                .filter(move |_| ctx == Context::Command)
+                .map(move |c| {
+                    let usage = match c.arg {
+                        Some(arg) => format!(":{} {arg}", c.name),
+                        None => format!(":{}", c.name),
+                    };
+                    HelpLine::Row(usage, c.help.get(lang))
+                });
+            std::iter::once(HelpLine::Heading(ctx.name().get(lang)))
+                .chain(rows)
+                .chain(commands)
         })
         .collect()
 }

@@ -103,6 +103,29 @@ fn screen(size: (u16, u16)) -> Rect {
     Rect::new(0, 0, size.0, size.1)
 }
 
+/// Where an object view (`:pods` …) sits: over the step and log panes, between the header and
+/// the status, so the cluster line and the keys stay in sight (also over zoomed logs).
+pub fn view_area(area: Rect, shape: Shape) -> Rect {
+    let r = regions(
+        area,
+        Shape {
+            zoomed: false,
+            ..shape
+        },
+    );
+    let top = r.steps.y;
+    Rect {
+        height: (r.logs.y + r.logs.height).saturating_sub(top),
+        y: top,
+        ..r.logs
+    }
+}
+
+/// Rows of text an object view shows at once (inside its border), for a terminal of `size`.
+pub fn view_rows(size: (u16, u16), shape: Shape) -> u16 {
+    view_area(screen(size), shape).height.saturating_sub(2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

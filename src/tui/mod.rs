@@ -34,11 +34,12 @@ pub fn color_enabled() -> bool {
 }
 
 /// Run the UI until the user quits. The terminal is restored on return and on panic.
-pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<()> {
+/// `source` is what `:ctx` lists and switches between.
+pub async fn run(conn: Connection, source: runner::Source, opts: Options) -> anyhow::Result<()> {
     let theme = Theme::new(color_enabled());
     crash::install_hook();
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, conn, opts, theme).await;
+    let result = event_loop(&mut terminal, conn, source, opts, theme).await;
     ratatui::restore();
     result
 }
@@ -46,18 +47,20 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<()> {
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     conn: Connection,
+    source: runner::Source,
     opts: Options,
     theme: Theme,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let (mut app, start) = App::new(opts, conn.info.clone(), jiff::Timestamp::now());
-    let mut runner = runner::Runner::new(conn, tx);
+    let mut runner = runner::Runner::new(conn, source, tx);
     let size = terminal.size()?;
     app.update(Msg::Resize {
         width: size.width,
         height: size.height,
     });
-    for effect in start {
+    // The contexts are read once at start, for `:ctx` completion.
+    for effect in start.into_iter().chain([Effect::ListContexts]) {
         runner.run(effect);
     }
     let mut events = EventStream::new();

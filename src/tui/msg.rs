@@ -4,7 +4,8 @@
 use crate::cluster::apply::ApplyError;
 use crate::cluster::logs::{LogEvent, LogTarget};
 use crate::fix::plan::{CsrApprovalPlan, FixPlan, RestartPlan};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{ClusterInfo, Snapshot};
+use crate::tui::app::view::KubeContexts;
 use crate::vocab::{Action, FixId, Prose};
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
@@ -38,6 +39,14 @@ pub enum Msg {
     },
     /// The log buffer was written to a file (or not).
     Saved(Result<PathBuf, String>),
+    /// The kubeconfig's contexts (for `:ctx` and its completion).
+    Contexts(KubeContexts),
+    /// `:ctx NAME` connected (the runner holds the new connection until
+    /// [`Effect::AdoptConnection`]), or why not: then nothing changed.
+    Switched {
+        context: String,
+        result: Result<ClusterInfo, String>,
+    },
 }
 
 /// A change to the cluster, fully planned.
@@ -97,5 +106,14 @@ pub enum Effect {
         path: PathBuf,
         text: String,
     },
+    /// Read the kubeconfig's contexts (answered by [`Msg::Contexts`]).
+    ListContexts,
+    /// Connect to another context of the kubeconfig (answered by [`Msg::Switched`]).
+    SwitchContext(String),
+    /// Use the connection [`Msg::Switched`] announced: later effects go to the new cluster, and
+    /// the old cluster's log stream stops.
+    AdoptConnection,
+    /// Look for metrics-server in this namespace first (`None`: follow the APIService).
+    SetNamespace(Option<String>),
     Quit,
 }

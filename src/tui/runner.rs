@@ -4,23 +4,40 @@
 use super::msg::{Change, Effect, Msg};
 use crate::audit;
 use crate::cluster::apply::{self, ApplyError};
+use crate::cluster::connect::{self, ContextEntry};
 use crate::cluster::logs::{self, LogEvent};
-use crate::cluster::{Connection, snapshot};
+use crate::cluster::{Connection, Target, snapshot};
+use crate::tui::app::view::KubeContexts;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+/// Where the connection came from: what `:ctx` lists and switches between.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A kubeconfig (`--kubeconfig`, `KUBECONFIG` or `~/.kube/config`).
+    Kubeconfig(Target),
+    /// The in-process demo cluster: one context.
+    Demo,
+}
+
 pub struct Runner {
     conn: Connection,
+    source: Source,
     tx: mpsc::Sender<Msg>,
     logs: Option<JoinHandle<()>>,
+    /// A connection made by `:ctx NAME`, waiting for [`Effect::AdoptConnection`].
+    switched: Arc<Mutex<Option<Connection>>>,
 }
 
 impl Runner {
-    pub fn new(conn: Connection, tx: mpsc::Sender<Msg>) -> Runner {
+    pub fn new(conn: Connection, source: Source, tx: mpsc::Sender<Msg>) -> Runner {
         Runner {
             conn,
+            source,
             tx,
             logs: None,
+            switched: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -80,6 +97,52 @@ impl Runner {
                     let _ = tx.send(Msg::Saved(result)).await;
                 });
             }
+            Effect::ListContexts => {
+                let source = self.source.clone();
+                tokio::spawn(async move {
+                    let list = tokio::task::spawn_blocking(move || list_contexts(&source, &conn))
+                        .await
+                        .unwrap_or_else(|e| KubeContexts {
+                            error: Some(e.to_string()),
+                            ..KubeContexts::default()
+                        });
+                    let _ = tx.send(Msg::Contexts(list)).await;
+                });
+            }
+            Effect::SwitchContext(context) => {
+                let source = self.source.clone();
+                let slot = self.switched.clone();
+                tokio::spawn(async move {
+                    let result = match source {
+                        Source::Demo => Err("the demo cluster has one context".to_string()),
+                        Source::Kubeconfig(target) => connect_to(&target, &context, &conn).await,
+                    };
+                    let result = result.map(|new| {
+                        let info = new.info.clone();
+                        if let Ok(mut s) = slot.lock() {
+                            *s = Some(new);
+                        }
+                        info
+                    });
+                    tracing::info!(context, ok = result.is_ok(), "switch context");
+                    let _ = tx.send(Msg::Switched { context, result }).await;
+                });
+            }
+            Effect::AdoptConnection => {
+                let new = self.switched.lock().ok().and_then(|mut s| s.take());
+                if let Some(new) = new {
+                    if let Some(old) = self.logs.take() {
+                        old.abort();
+                    }
+                    self.conn = new;
+                }
+            }
+            Effect::SetNamespace(ns) => {
+                if let Some(old) = self.logs.take() {
+                    old.abort();
+                }
+                self.conn.namespace = ns;
+            }
             Effect::Quit => {
                 if let Some(old) = self.logs.take() {
                     old.abort();
@@ -89,6 +152,46 @@ impl Runner {
     }
 }
 
+/// The contexts `:ctx` offers: the kubeconfig's, or the demo's one.
+fn list_contexts(source: &Source, conn: &Connection) -> KubeContexts {
+    match source {
+        Source::Demo => KubeContexts {
+            entries: vec![ContextEntry {
+                name: conn.info.context.clone(),
+                server: Some(conn.info.server.clone()),
+                ..ContextEntry::default()
+            }],
+            demo: true,
+            error: None,
+        },
+        Source::Kubeconfig(target) => match connect::load_kubeconfig(target) {
+            Ok((kc, _)) => KubeContexts {
+                entries: connect::context_entries(&kc),
+                ..KubeContexts::default()
+            },
+            Err(e) => KubeContexts {
+                error: Some(e.to_string()),
+                ..KubeContexts::default()
+            },
+        },
+    }
+}
+
+/// Connect to `context` of the kubeconfig, keeping the namespace override.
+async fn connect_to(
+    target: &Target,
+    context: &str,
+    conn: &Connection,
+) -> Result<Connection, String> {
+    let (kc, source) = connect::load_kubeconfig(target).map_err(|e| e.to_string())?;
+    if !kc.contexts.iter().any(|c| c.name == context) {
+        return Err(connect::ConnectError::UnknownContext(context.to_string()).to_string());
+    }
+    connect::connect_context(kc, &source, context, conn.namespace.clone())
+        .await
+        .map_err(|e| e.to_string())
+}
+
 fn effect_name(e: &Effect) -> &'static str {
     match e {
         Effect::FetchSnapshot { .. } => "fetch-snapshot",
@@ -96,6 +199,10 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::DryRun { .. } => "dry-run",
         Effect::Apply { .. } => "apply",
         Effect::SaveLogs { .. } => "save-logs",
+        Effect::ListContexts => "list-contexts",
+        Effect::SwitchContext(_) => "switch-context",
+        Effect::AdoptConnection => "adopt-connection",
+        Effect::SetNamespace(_) => "set-namespace",
         Effect::Quit => "quit",
     }
 }

@@ -550,6 +550,15 @@ fn every_context() -> Vec<(&'static str, App)> {
     zoomed.update(key('l'));
     zoomed.update(key('z'));
     states.push(("zoomed logs", zoomed));
+    let mut command = x509_app();
+    command.update(key(':'));
+    states.push(("command", command));
+    let mut view = x509_app();
+    run_command(&mut view, "deploy");
+    states.push(("view", view));
+    let mut ctx = with_contexts(x509_app(), false);
+    run_command(&mut ctx, "ctx");
+    states.push(("ctx view", ctx));
     states
 }
 
@@ -996,4 +1005,309 @@ fn a_small_dialog_folds_unchanged_args_so_the_change_is_in_view() {
         !text.contains("unchanged args"),
         "room for every arg:\n{text}"
     );
+}
+
+// ---- command mode and object views -------------------------------------------------------------
+
+fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in text.chars() {
+        fx.extend(app.update(key(c)));
+    }
+    fx
+}
+
+/// `:` + `text` + Enter; the effects of Enter.
+fn run_command(app: &mut App, text: &str) -> Vec<Effect> {
+    app.update(key(':'));
+    type_text(app, text);
+    app.update(code(KeyCode::Enter))
+}
+
+const CURRENT: &str = "kubernetes-admin@kubernetes";
+
+fn with_contexts(mut app: App, demo: bool) -> App {
+    use super::app::view::KubeContexts;
+    use crate::cluster::connect::ContextEntry;
+    let entry = |name: &str, server: &str| ContextEntry {
+        name: name.into(),
+        server: Some(server.into()),
+        namespace: Some("default".into()),
+        user: Some("admin".into()),
+    };
+    let entries = if demo {
+        vec![entry("mstui-demo", "demo://x509")]
+    } else {
+        vec![
+            entry(CURRENT, "https://10.0.0.10:6443"),
+            entry("staging", "https://10.0.1.10:6443"),
+            entry("stage-eu", "https://10.0.2.10:6443"),
+        ]
+    };
+    app.update(Msg::Contexts(KubeContexts {
+        entries,
+        demo,
+        error: None,
+    }));
+    app
+}
+
+#[test]
+fn command_prompt_completes_opens_a_view_and_esc_goes_back() {
+    use super::app::command::ViewKind;
+    use super::keymap::Context;
+    let mut app = x509_app();
+    app.update(key(':'));
+    assert_eq!(app.contexts(), [Context::Command]);
+    type_text(&mut app, "po");
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.command.as_ref().map(|p| p.input.as_str()), Some("pods"));
+    let fx = app.update(code(KeyCode::Enter));
+    assert!(fx.is_empty(), "a view reads only what mstui has: {fx:?}");
+    assert!(app.command.is_none(), "the prompt closes");
+    assert_eq!(app.view.as_ref().map(|v| v.kind), Some(ViewKind::Pods));
+    assert_eq!(app.contexts(), [Context::View]);
+    let shown = rows(&screen(&app, 100, 30, false)).join("\n");
+    assert!(shown.contains(":pods · summary"), "{shown}");
+    assert!(
+        shown.contains(&format!("Pod kube-system/{}", sample::POD)),
+        "{shown}"
+    );
+    // y: YAML, d: back to the summary; q in a view is not typed anywhere.
+    app.update(key('y'));
+    let shown = rows(&screen(&app, 100, 30, false)).join("\n");
+    assert!(shown.contains("kind: Pod"), "{shown}");
+    app.update(key('G'));
+    let v = app.view.as_ref().expect("view");
+    assert!(v.scroll > 0, "G goes to the end of a long YAML");
+    let shown = rows(&screen(&app, 100, 30, false)).join("\n");
+    assert!(
+        shown.contains(&format!("/{}", v.lines.len())),
+        "position: {shown}"
+    );
+    app.update(key('d'));
+    assert_eq!(app.view.as_ref().map(|v| v.scroll), Some(0));
+    app.update(code(KeyCode::Esc));
+    assert!(app.view.is_none(), "Esc goes back to the runbook");
+    assert_eq!(app.contexts(), [Context::Steps, Context::Global]);
+}
+
+#[test]
+fn unknown_command_is_said_and_the_prompt_closes() {
+    let mut app = x509_app();
+    let fx = run_command(&mut app, "bogus");
+    assert!(fx.is_empty());
+    assert!(app.command.is_none() && app.view.is_none());
+    let (sev, text) = app.status.clone().expect("a status");
+    assert_eq!(sev, crate::vocab::Severity::Error);
+    assert!(
+        text.contains("Unknown command :bogus") && text.contains(":pods"),
+        "{text}"
+    );
+    // Typed keys were text, not runbook keys: `q` did not quit.
+    run_command(&mut app, "q-not-a-command");
+    assert!(!app.should_quit);
+    // Esc cancels; Backspace on an empty prompt closes it.
+    app.update(key(':'));
+    app.update(code(KeyCode::Esc));
+    assert!(app.command.is_none());
+    app.update(key(':'));
+    app.update(code(KeyCode::Backspace));
+    assert!(app.command.is_none());
+    let fx = run_command(&mut app, "q");
+    assert!(app.should_quit && fx == [Effect::Quit]);
+}
+
+#[test]
+fn ctx_lists_completes_and_switches_and_an_unknown_name_loses_nothing() {
+    let mut app = with_contexts(x509_app(), false);
+    // Unknown: said, nothing sent, the diagnosis stays.
+    let fx = run_command(&mut app, "ctx nope");
+    assert!(fx.is_empty(), "{fx:?}");
+    let (_, text) = app.status.clone().expect("status");
+    assert!(
+        text.contains("No context \"nope\"") && text.contains("staging"),
+        "{text}"
+    );
+    assert!(app.snapshot.is_some() && !app.findings.is_empty());
+
+    // Completion: `:ctx st` Tab → the common prefix, Tab again → the first candidate.
+    app.update(key(':'));
+    type_text(&mut app, "ctx st");
+    app.update(code(KeyCode::Tab));
+    assert_eq!(
+        app.command.as_ref().map(|p| p.input.as_str()),
+        Some("ctx stag")
+    );
+    app.update(code(KeyCode::Tab));
+    assert_eq!(
+        app.command.as_ref().map(|p| p.input.as_str()),
+        Some("ctx staging")
+    );
+    let fx = app.update(code(KeyCode::Enter));
+    assert_eq!(fx, [Effect::SwitchContext("staging".into())]);
+
+    // The runner connected: adopt it, start over on the new cluster.
+    let info = crate::snapshot::ClusterInfo {
+        context: "staging".into(),
+        server: "https://10.0.1.10:6443".into(),
+        server_version: None,
+    };
+    let fx = app.update(Msg::Switched {
+        context: "staging".into(),
+        result: Ok(info),
+    });
+    assert_eq!(
+        fx,
+        [
+            Effect::AdoptConnection,
+            Effect::FetchSnapshot { generation: 2 }
+        ]
+    );
+    assert!(app.snapshot.is_none() && app.findings.is_empty());
+    assert_eq!(app.cluster.context, "staging");
+    let (_, text) = app.status.clone().expect("status");
+    assert!(text.contains("Switched to context staging"), "{text}");
+    let header = rows(&screen(&app, 100, 30, false)).remove(0);
+    assert!(header.contains("staging"), "{header}");
+    // The next snapshot restarts log streaming on the new cluster.
+    let mut snap = sample::x509();
+    snap.cluster.context = "staging".into();
+    let fx = app.update(Msg::Snapshot {
+        generation: 2,
+        snapshot: Box::new(snap),
+    });
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::FollowLogs(_))),
+        "{fx:?}"
+    );
+
+    // A failed connection keeps everything.
+    let fx = app.update(Msg::Switched {
+        context: "stage-eu".into(),
+        result: Err("cannot reach the cluster".into()),
+    });
+    assert!(fx.is_empty());
+    let (_, text) = app.status.clone().expect("status");
+    assert!(
+        text.contains("Cannot switch to context stage-eu") && text.contains("still on staging"),
+        "{text}"
+    );
+    assert!(app.snapshot.is_some());
+}
+
+#[test]
+fn ctx_view_marks_the_current_context_and_enter_switches_to_the_selected_row() {
+    let mut app = with_contexts(x509_app(), false);
+    let fx = run_command(&mut app, "ctx");
+    assert_eq!(fx, [Effect::ListContexts], "the kubeconfig is read again");
+    let shown = rows(&screen(&app, 100, 30, false)).join("\n");
+    assert!(shown.contains(&format!("* {CURRENT}")), "{shown}");
+    app.update(code(KeyCode::Down));
+    let fx = app.update(code(KeyCode::Enter));
+    assert_eq!(fx, [Effect::SwitchContext("staging".into())]);
+}
+
+#[test]
+fn ctx_in_the_demo_says_it_has_one_context() {
+    let mut app = with_contexts(x509_app(), true);
+    let fx = run_command(&mut app, "ctx other");
+    assert!(fx.is_empty());
+    let (_, text) = app.status.clone().expect("status");
+    assert!(text.contains("one context"), "{text}");
+    run_command(&mut app, "ctx");
+    let shown = rows(&screen(&app, 100, 30, false)).join("\n");
+    assert!(shown.contains("nothing to switch to"), "{shown}");
+    assert!(
+        !app.action_applies(super::keymap::Action::Select),
+        "no Enter hint"
+    );
+}
+
+#[test]
+fn ns_sets_the_override_and_re_diagnoses() {
+    let mut app = x509_app();
+    app.update(key(':'));
+    type_text(&mut app, "ns m");
+    // Only namespaces mstui has seen are offered; none starts with m here.
+    app.update(code(KeyCode::Tab));
+    assert_eq!(app.command.as_ref().map(|p| p.input.as_str()), Some("ns m"));
+    app.update(code(KeyCode::Esc));
+    let fx = run_command(&mut app, "ns monitoring");
+    assert_eq!(
+        fx,
+        [
+            Effect::SetNamespace(Some("monitoring".into())),
+            Effect::FetchSnapshot { generation: 2 }
+        ]
+    );
+    assert_eq!(app.opts.namespace.as_deref(), Some("monitoring"));
+    run_command(&mut app, "ns");
+    let (_, text) = app.status.clone().expect("status");
+    assert!(text.contains("monitoring first"), "{text}");
+    let fx = run_command(&mut app, "ns Not_Valid");
+    assert!(fx.is_empty());
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|(_, t)| t.contains("not a namespace name"))
+    );
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let lines = super::keymap::help_lines(Lang::En);
+    for c in [":ctx [NAME]", ":ns [NAME|-]", ":pods", ":deploy", ":quit"] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| matches!(l, super::keymap::HelpLine::Row(k, _) if k == c)),
+            "{c}"
+        );
+    }
+}
+
+fn command_prompt_app(w: u16, h: u16) -> App {
+    let mut app = resized(with_contexts(x509_app(), false), w, h);
+    app.update(key(':'));
+    app.update(key('n'));
+    app
+}
+
+#[test]
+fn screen_command_prompt_at_80x24() {
+    let app = command_prompt_app(80, 24);
+    insta::assert_snapshot!(screen(&app, 80, 24, false).backend());
+}
+
+#[test]
+fn screen_command_prompt_at_60x15() {
+    let app = command_prompt_app(60, 15);
+    insta::assert_snapshot!(screen(&app, 60, 15, false).backend());
+}
+
+fn yaml_view_app(w: u16, h: u16) -> App {
+    let mut app = resized(x509_app(), w, h);
+    run_command(&mut app, "deploy");
+    app.update(key('y'));
+    app
+}
+
+#[test]
+fn screen_yaml_view_at_80x24() {
+    let app = yaml_view_app(80, 24);
+    insta::assert_snapshot!(screen(&app, 80, 24, false).backend());
+}
+
+#[test]
+fn screen_yaml_view_at_60x15() {
+    let app = yaml_view_app(60, 15);
+    insta::assert_snapshot!(screen(&app, 60, 15, false).backend());
+}
+
+#[test]
+fn screen_ctx_view_at_80x24() {
+    let mut app = resized(with_contexts(x509_app(), false), 80, 24);
+    run_command(&mut app, "ctx");
+    insta::assert_snapshot!(screen(&app, 80, 24, false).backend());
 }

@@ -25,6 +25,12 @@ impl App {
         if self.search_input.is_some() {
             return vec![Context::Search];
         }
+        if self.command.is_some() {
+            return vec![Context::Command];
+        }
+        if self.view.is_some() {
+            return vec![Context::View];
+        }
         let pane = match self.focus {
             Focus::Steps => Context::Steps,
             Focus::Logs => Context::Logs,
@@ -59,6 +65,10 @@ impl App {
             Action::Confirm => self.dialog.as_ref().is_some_and(|d| {
                 d.blocked.is_none() && !d.applying && matches!(d.dry_run, DryRun::Passed { .. })
             }),
+            Action::Up | Action::Down if self.command.is_some() => {
+                !self.command_candidates().0.is_empty()
+            }
+            Action::Up | Action::Down if self.view.is_some() => true,
             Action::Up | Action::Down | Action::OpenFix if self.focus == Focus::Steps => {
                 self.dialog.is_some() || self.help || !self.fix_items().is_empty()
             }
@@ -66,6 +76,19 @@ impl App {
             Action::Undo => !self.history.is_empty(),
             Action::NextMatch | Action::PrevMatch => self.logs.search().is_some(),
             Action::ScrollLeft | Action::ScrollRight => !self.logs.wrap,
+            Action::Select => self.view.as_ref().is_some_and(|v| {
+                v.kind == command::ViewKind::Contexts
+                    && !self.kube_contexts.demo
+                    && self.kube_contexts.entries.len() > 1
+            }),
+            Action::Describe => self
+                .view
+                .as_ref()
+                .is_some_and(|v| v.kind.has_yaml() && v.mode == view::ViewMode::Yaml),
+            Action::Yaml => self
+                .view
+                .as_ref()
+                .is_some_and(|v| v.kind.has_yaml() && v.mode == view::ViewMode::Summary),
             _ => true,
         }
     }
@@ -81,6 +104,18 @@ impl App {
         match contexts.first() {
             Some(Context::Editor) => self.type_into_editor(key),
             Some(Context::Search) => self.type_into_search(key),
+            Some(Context::Command) => {
+                if let Some(p) = self.command.as_mut() {
+                    match key.code {
+                        KeyCode::Backspace if p.input.is_empty() => self.command = None,
+                        KeyCode::Backspace => p.backspace(),
+                        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                            p.type_char(c)
+                        }
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
         }
         Vec::new()
@@ -125,6 +160,32 @@ impl App {
             Action::Cancel if self.help => self.help = false,
             Action::Cancel if self.dialog.is_some() => self.dialog = None,
             Action::Cancel if self.editor.is_some() => self.editor = None,
+            Action::Cancel if self.command.is_some() => self.command = None,
+            Action::Cancel if self.search_input.is_none() && self.view.is_some() => {
+                self.view = None;
+            }
+            Action::OpenCommand => self.command = Some(command::Prompt::default()),
+            Action::Complete | Action::CompletePrev => {
+                self.complete_command(action == Action::Complete, false)
+            }
+            Action::Up | Action::Down if self.command.is_some() => {
+                self.complete_command(action == Action::Down, true)
+            }
+            Action::SubmitCommand => return self.submit_command(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::Describe
+            | Action::Yaml
+            | Action::Select
+                if self.view.is_some() =>
+            {
+                return self.on_view_action(action);
+            }
+            Action::Describe | Action::Yaml | Action::Select => {}
             Action::Cancel => self.search_input = None,
             Action::SubmitEdit => return self.submit_editor(),
             Action::SubmitSearch => self.submit_search(),

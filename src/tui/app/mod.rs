@@ -20,9 +20,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod change;
+pub mod command;
 mod editor;
 mod keys;
+mod switch;
 mod verify;
+pub mod view;
 
 pub use change::plan_change;
 pub use verify::metrics_back;
@@ -42,6 +45,8 @@ pub struct Options {
     pub read_only: bool,
     /// Lines the log pane keeps (`--log-buffer`).
     pub log_buffer: usize,
+    /// `-n`: the namespace to look for metrics-server in first (`:ns` changes it).
+    pub namespace: Option<String>,
 }
 
 impl Default for Options {
@@ -50,6 +55,7 @@ impl Default for Options {
             lang: Lang::default(),
             read_only: false,
             log_buffer: crate::tui::logbuf::DEFAULT_CAPACITY,
+            namespace: None,
         }
     }
 }
@@ -168,6 +174,12 @@ pub struct App {
     pub editor: Option<Editor>,
     /// The search being typed after `/`.
     pub search_input: Option<String>,
+    /// The command being typed after `:`.
+    pub command: Option<command::Prompt>,
+    /// The open object view (`:pods` …), drawn over the runbook panes.
+    pub view: Option<view::ObjectView>,
+    /// The kubeconfig's contexts, once read.
+    pub kube_contexts: view::KubeContexts,
     pub help: bool,
     /// First line of the help text shown.
     pub help_scroll: u16,
@@ -208,6 +220,9 @@ impl App {
             dialog: None,
             editor: None,
             search_input: None,
+            command: None,
+            view: None,
+            kube_contexts: view::KubeContexts::default(),
             help: false,
             help_scroll: 0,
             status: None,
@@ -252,6 +267,12 @@ impl App {
             }
             Msg::DryRun { id, result } => self.on_dry_run(id, result),
             Msg::Applied { id, result } => self.on_applied(id, result),
+            Msg::Contexts(list) => {
+                self.kube_contexts = list;
+                self.rebuild_view();
+                Vec::new()
+            }
+            Msg::Switched { context, result } => self.on_switched(context, result),
             Msg::Saved(result) => {
                 match result {
                     Ok(path) => {
@@ -274,7 +295,7 @@ impl App {
 
     // ---- snapshot and refresh ----------------------------------------------------------------
 
-    fn refresh(&mut self) -> Vec<Effect> {
+    pub(super) fn refresh(&mut self) -> Vec<Effect> {
         if self.loading {
             return Vec::new();
         }
@@ -301,17 +322,19 @@ impl App {
     /// The status message wrapped at `width` (a leading space, like the other footer rows).
     pub fn status_rows(&self, width: usize) -> Vec<ratatui::text::Line<'static>> {
         match &self.status {
-            Some((_, text)) if self.search_input.is_none() => crate::tui::wrap::wrap_spans(
-                vec![crate::logs::sanitize(text, 500).into_owned().into()],
-                width.saturating_sub(1),
-            )
-            .into_iter()
-            .map(|row| {
-                let mut spans = vec![" ".into()];
-                spans.extend(row.spans);
-                ratatui::text::Line::from(spans)
-            })
-            .collect(),
+            Some((_, text)) if self.search_input.is_none() && self.command.is_none() => {
+                crate::tui::wrap::wrap_spans(
+                    vec![crate::logs::sanitize(text, 500).into_owned().into()],
+                    width.saturating_sub(1),
+                )
+                .into_iter()
+                .map(|row| {
+                    let mut spans = vec![" ".into()];
+                    spans.extend(row.spans);
+                    ratatui::text::Line::from(spans)
+                })
+                .collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -369,6 +392,7 @@ impl App {
             fx.push(Effect::FollowLogs(target));
         }
         self.snapshot = Some(snap);
+        self.rebuild_view();
         self.update_verify();
         let n = self.fix_items().len();
         self.selected = self.selected.min(n.saturating_sub(1));
@@ -382,6 +406,10 @@ impl App {
     }
 
     fn on_log(&mut self, event: LogEvent) {
+        // Lines still queued from the stream of a cluster (or namespace) left behind.
+        if !self.logs_started {
+            return;
+        }
         match event {
             LogEvent::Lines { pod, lines } => {
                 let pod: Arc<str> = Arc::from(pod.as_str());

@@ -20,7 +20,14 @@ pub(super) fn draw_footer(
     theme: Theme,
 ) {
     let l = lang(app);
-    if let Some(input) = &app.search_input {
+    if let Some(p) = &app.command {
+        let line = Line::from(vec![
+            Span::styled(" :", theme.accent()),
+            Span::raw(crate::logs::sanitize(&p.input, 200).into_owned()),
+            Span::styled("▏", theme.accent()),
+        ]);
+        frame.render_widget(Paragraph::new(line), status);
+    } else if let Some(input) = &app.search_input {
         let line = Line::from(vec![
             Span::styled(format!(" {}: /", t::SEARCH.get(l)), theme.accent()),
             Span::raw(crate::logs::sanitize(input, 200).into_owned()),

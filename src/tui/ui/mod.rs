@@ -11,12 +11,13 @@ mod header;
 mod help;
 mod logs;
 mod steps;
+mod view;
 
 pub use dialog::dialog_row_count;
 pub use steps::detail_row_count;
 
 use super::app::{App, StepStatus};
-use super::layout::regions;
+use super::layout::{regions, view_area};
 use super::text as t;
 use super::theme::Theme;
 use crate::vocab::{FixId, Lang, Severity, Text as UiText};
@@ -28,12 +29,21 @@ use ratatui::widgets::{Block, Clear};
 
 pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
     let r = regions(frame.area(), app.shape());
-    if !app.zoomed {
+    // An object view keeps the header in sight, even over zoomed logs.
+    if !app.zoomed || app.view.is_some() {
         header::draw_header(app, frame, r.header, theme);
+    }
+    if !app.zoomed {
         steps::draw_step_pane(app, frame, r.steps, theme);
     }
     logs::draw_logs(app, frame, r.logs, theme);
     footer::draw_footer(app, frame, r.status, r.hints, theme);
+    if let Some(v) = app.view.as_ref() {
+        view::draw_view(v, frame, view_area(frame.area(), app.shape()), theme);
+    }
+    if app.command.is_some() {
+        view::draw_candidates(app, frame, view_area(frame.area(), app.shape()), theme);
+    }
     if let Some(editor) = app.editor.as_ref() {
         editor::draw_editor(app, editor, frame, theme);
     }

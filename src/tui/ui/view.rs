@@ -1,0 +1,116 @@
+//! The object views (`:pods` …) over the runbook panes, and the `:` prompt's candidate list.
+//! Lines longer than the view end in `…`; the border shows the mode and the position.
+
+use super::*;
+use crate::tui::app::App;
+use crate::tui::app::command::{ViewKind, shown_word};
+use crate::tui::app::view::{CONTEXT_HEADER_ROWS, ObjectView, Tone, ViewMode};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+fn tone_style(tone: Tone, theme: Theme) -> Style {
+    match tone {
+        Tone::Heading => theme.title(),
+        Tone::Plain => Style::default(),
+        Tone::Muted => theme.muted(),
+        Tone::Ok => theme.ok(),
+        Tone::Warning => theme.warning(),
+        Tone::Error => theme.error(),
+    }
+}
+
+pub(super) fn draw_view(v: &ObjectView, frame: &mut Frame, area: Rect, theme: Theme) {
+    clear_under(frame, area);
+    let inner_w = usize::from(area.width.saturating_sub(2));
+    let visible = usize::from(area.height.saturating_sub(2));
+    let total = v.lines.len();
+    let first = v.scroll.min(total.saturating_sub(visible));
+    let last = (first + visible).min(total);
+    let selected_row = (v.kind == ViewKind::Contexts).then_some(v.selected + CONTEXT_HEADER_ROWS);
+    let lines: Vec<Line> = v.lines[first..last]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let text = ellipsize(&l.text, inner_w);
+            let style = if selected_row == Some(first + i) {
+                theme.selection()
+            } else {
+                tone_style(l.tone, theme)
+            };
+            Line::styled(text, style)
+        })
+        .collect();
+    let mode = match (v.kind.has_yaml(), v.mode) {
+        (false, _) => String::new(),
+        (true, ViewMode::Summary) => " · summary (y: YAML)".into(),
+        (true, ViewMode::Yaml) => " · YAML (d: summary)".into(),
+    };
+    let title = format!(" :{}{mode} ", v.kind.title());
+    let mut block = Block::bordered()
+        .title(Span::styled(ellipsize(&title, inner_w), theme.title()))
+        .border_style(theme.accent());
+    let position = if total > visible {
+        let below = total - last;
+        let more = if below > 0 {
+            format!(" ↓ {below} more")
+        } else {
+            String::new()
+        };
+        format!(" {}–{}/{total}{more} ", first + 1, last)
+    } else {
+        format!(" {total}/{total} ")
+    };
+    block = block.title_bottom(Line::from(Span::styled(position, theme.muted())).right_aligned());
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The candidates of the `:` prompt, in a box above the footer; the chosen one highlighted and
+/// the rest counted when they do not fit.
+pub(super) fn draw_candidates(app: &App, frame: &mut Frame, body: Rect, theme: Theme) {
+    let (cands, chosen) = app.command_candidates();
+    if cands.is_empty() {
+        return;
+    }
+    let max_rows = usize::from(body.height.saturating_sub(2)).clamp(1, 8);
+    let rows = cands.len().min(max_rows);
+    // Keep the chosen candidate in the window.
+    let first = chosen.map_or(0, |c| c.saturating_sub(rows - 1));
+    let words: Vec<&str> = cands.iter().map(|c| shown_word(c)).collect();
+    let widest = words.iter().map(|w| w.width()).max().unwrap_or(0);
+    let hidden = cands.len() - rows;
+    let count = if hidden > 0 {
+        format!(" {}/{} ", chosen.map_or(1, |c| c + 1), cands.len())
+    } else {
+        String::new()
+    };
+    let width = (widest.max(count.width()) + 4).min(usize::from(body.width)) as u16;
+    let height = rows as u16 + 2;
+    let area = Rect {
+        x: body.x,
+        y: body.y + body.height.saturating_sub(height),
+        width,
+        height: height.min(body.height),
+    };
+    clear_under(frame, area);
+    let inner = usize::from(width.saturating_sub(2));
+    let lines: Vec<Line> = words[first..first + rows]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let style = if chosen == Some(first + i) {
+                theme.selection()
+            } else {
+                Style::default()
+            };
+            Line::styled(format!(" {}", ellipsize(w, inner.saturating_sub(1))), style)
+        })
+        .collect();
+    let mut block = Block::bordered().border_style(theme.muted());
+    if hidden > 0 {
+        block = block.title_bottom(Span::styled(count, theme.muted()));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
