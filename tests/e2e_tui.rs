@@ -154,3 +154,138 @@ async fn newcomer_fixes_x509_in_the_tui_on_a_real_cluster() {
     assert_eq!(audit[0].result, "applied");
     assert_eq!(audit[0].context, "mstui-e2e-admin");
 }
+
+/// The admin kubeconfig of `c` with a second context, `mstui-e2e-second`, pointing at the same
+/// cluster (so switching needs no second cluster).
+fn two_context_kubeconfig(c: &Cluster, dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(&c.admin_kubeconfig).expect("admin kubeconfig");
+    let second = "- name: mstui-e2e-second\n  context:\n    cluster: mstui-e2e\n    user: admin\n    namespace: kube-system\ncurrent-context:";
+    let text = text.replacen("current-context:", second, 1);
+    let path = dir.join("two.kubeconfig");
+    std::fs::write(&path, text).expect("write kubeconfig");
+    path.display().to_string()
+}
+
+/// `--read-only` shows its badge, help scrolls by page and by line, and the `:` prompt
+/// completes, lists the contexts, refuses an unknown one, switches to the second context
+/// (reconnect, re-diagnose) and opens a YAML view — all on one real cluster, at 80×24.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_mode_ctx_help_scroll_and_read_only_badge_on_a_real_cluster() {
+    let _serial = serial();
+    let _t = TestTimer::new("command_mode_ctx_help_scroll_and_read_only_badge_on_a_real_cluster");
+    let c = Cluster::start(Scenario::Healthy).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kubeconfig = two_context_kubeconfig(&c, dir.path());
+    let state_dir = dir.path().display().to_string();
+    let mut term = Term::spawn(
+        BIN,
+        &["--read-only", "--kubeconfig", &kubeconfig],
+        &[("XDG_STATE_HOME", &state_dir)],
+        80,
+        24,
+    );
+    let installed = r"metrics-server kube-system/metrics-server";
+    // The badge, on the first row.
+    let screen = term.wait_for(r"\[read-only\] mstui-e2e-admin", Duration::from_secs(30));
+    assert!(
+        screen
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("[read-only]")),
+        "{screen}"
+    );
+    term.wait_for(installed, Duration::from_secs(60));
+
+    // Help: a page down and a line down show later lines, with the position.
+    term.key("?");
+    term.wait_for(r"Everywhere", Duration::from_secs(10));
+    term.wait_for(r"↑↓ 1–\d+/\d+", Duration::from_secs(10));
+    term.send(b"\x1b[6~"); // PgDn
+    // Any first line but 1: the help moved on.
+    let paged = term.wait_for(r"↑↓ ([2-9]|[1-9]\d+)–\d+/\d+", Duration::from_secs(10));
+    assert!(
+        !paged.contains("Everywhere"),
+        "the first heading scrolled away:\n{paged}"
+    );
+    let first = |s: &str| {
+        regex::Regex::new(r"↑↓ (\d+)–")
+            .expect("regex")
+            .captures(s)
+            .and_then(|c| c[1].parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let after_page = first(&paged);
+    term.key("Down");
+    let want = format!("↑↓ {}–", after_page + 1);
+    term.wait_for(&regex::escape(&want), Duration::from_secs(10));
+    term.key("Esc");
+    // The log pane's title shows again (the overlay is gone) before the next key: an Esc
+    // directly followed by `:` would read as Alt-:.
+    term.wait_for(r"Logs · ", Duration::from_secs(10));
+
+    // `:ct` Tab completes the command; Enter lists both contexts, the current one marked.
+    term.key(":");
+    term.key("c");
+    term.key("t");
+    term.key("Tab");
+    term.wait_for(r":ctx ", Duration::from_secs(10));
+    term.key("Enter");
+    term.wait_for(r"\* mstui-e2e-admin", Duration::from_secs(10));
+    term.wait_for(r"mstui-e2e-second", Duration::from_secs(10));
+    term.key("Esc");
+    // The log pane's title shows again (the overlay is gone) before the next key: an Esc
+    // directly followed by `:` would read as Alt-:.
+    term.wait_for(r"Logs · ", Duration::from_secs(10));
+
+    // An unknown context is said; nothing is lost.
+    term.key(":");
+    for k in ["c", "t", "x", " ", "n", "o", "p", "e", "Enter"] {
+        term.key(k);
+    }
+    term.wait_for(r#"No context "nope""#, Duration::from_secs(10));
+    let screen = term.screen();
+    assert!(screen.contains(installed), "the diagnosis stays:\n{screen}");
+
+    // `:ctx mstui-e2e-s` Tab completes the name; Enter switches: reconnect and re-diagnose.
+    term.key(":");
+    for k in "ctx mstui-e2e-s".chars() {
+        term.key(&k.to_string());
+    }
+    term.key("Tab");
+    term.wait_for(r":ctx mstui-e2e-second", Duration::from_secs(10));
+    term.key("Enter");
+    term.wait_for(
+        r"Switched to context mstui-e2e-second",
+        Duration::from_secs(30),
+    );
+    let screen = term.wait_for(installed, Duration::from_secs(60));
+    assert!(
+        screen
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("[read-only] mstui-e2e-second")),
+        "the header names the new context:\n{screen}"
+    );
+
+    // A view of what mstui read, as YAML; Esc back.
+    term.key(":");
+    for k in "pods".chars() {
+        term.key(&k.to_string());
+    }
+    term.key("Enter");
+    term.wait_for(r"Pod kube-system/metrics-server", Duration::from_secs(10));
+    term.key("y");
+    term.wait_for(r"kind: Pod", Duration::from_secs(10));
+    term.key("Esc");
+    // The log pane's title shows again (the overlay is gone) before the next key: an Esc
+    // directly followed by `:` would read as Alt-:.
+    term.wait_for(r"Logs · ", Duration::from_secs(10));
+    term.wait_for(r"Step 1", Duration::from_secs(10));
+    eprintln!(
+        "[e2e] command mode on a real cluster: {:.1}s\n{}",
+        term.elapsed().as_secs_f64(),
+        term.screen()
+    );
+    term.key("q");
+    assert_eq!(term.wait_exit(Duration::from_secs(10)), Some(0), "q quits");
+}
