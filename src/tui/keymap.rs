@@ -191,6 +191,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(View, K::Char('j'), NONE, "j", A::Down, "scroll", "스크롤", false),
     bind!(View, K::PageUp, NONE, "PgUp", A::PageUp, "page up", "한 쪽 위로", false),
     bind!(View, K::PageDown, NONE, "PgDn", A::PageDown, "page down", "한 쪽 아래로", false),
+    bind!(View, K::Left, NONE, "←→", A::ScrollLeft, "scroll sideways", "좌우 스크롤", false),
+    bind!(View, K::Right, NONE, "→", A::ScrollRight, "scroll sideways", "좌우 스크롤", false),
     bind!(View, K::Char('g'), NONE, "g", A::Top, "top", "맨 위", false),
     bind!(View, K::Char('G'), SHIFT, "G", A::Bottom, "bottom", "맨 아래", false),
     bind!(View, K::Char(':'), NONE, ":", A::OpenCommand, "command", "명령", false),

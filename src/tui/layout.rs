@@ -126,6 +126,11 @@ pub fn view_rows(size: (u16, u16), shape: Shape) -> u16 {
     view_area(screen(size), shape).height.saturating_sub(2)
 }
 
+/// Columns of text an object view shows (inside its border).
+pub fn view_cols(size: (u16, u16)) -> u16 {
+    size.0.saturating_sub(2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

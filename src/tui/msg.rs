@@ -111,8 +111,9 @@ pub enum Effect {
     /// Connect to another context of the kubeconfig (answered by [`Msg::Switched`]).
     SwitchContext(String),
     /// Use the connection [`Msg::Switched`] announced: later effects go to the new cluster, and
-    /// the old cluster's log stream stops.
-    AdoptConnection,
+    /// the old cluster's log stream stops. Names the context, so a slower earlier switch is
+    /// never taken for a later one.
+    AdoptConnection(String),
     /// Look for metrics-server in this namespace first (`None`: follow the APIService).
     SetNamespace(Option<String>),
     Quit,

@@ -27,7 +27,7 @@ pub struct Runner {
     tx: mpsc::Sender<Msg>,
     logs: Option<JoinHandle<()>>,
     /// A connection made by `:ctx NAME`, waiting for [`Effect::AdoptConnection`].
-    switched: Arc<Mutex<Option<Connection>>>,
+    switched: Arc<Mutex<Option<(String, Connection)>>>,
 }
 
 impl Runner {
@@ -120,7 +120,7 @@ impl Runner {
                     let result = result.map(|new| {
                         let info = new.info.clone();
                         if let Ok(mut s) = slot.lock() {
-                            *s = Some(new);
+                            *s = Some((context.clone(), new));
                         }
                         info
                     });
@@ -128,8 +128,12 @@ impl Runner {
                     let _ = tx.send(Msg::Switched { context, result }).await;
                 });
             }
-            Effect::AdoptConnection => {
-                let new = self.switched.lock().ok().and_then(|mut s| s.take());
+            Effect::AdoptConnection(context) => {
+                let new = self
+                    .switched
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.take_if(|(name, _)| *name == context).map(|(_, c)| c));
                 if let Some(new) = new {
                     if let Some(old) = self.logs.take() {
                         old.abort();
@@ -201,7 +205,7 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::SaveLogs { .. } => "save-logs",
         Effect::ListContexts => "list-contexts",
         Effect::SwitchContext(_) => "switch-context",
-        Effect::AdoptConnection => "adopt-connection",
+        Effect::AdoptConnection(_) => "adopt-connection",
         Effect::SetNamespace(_) => "set-namespace",
         Effect::Quit => "quit",
     }

@@ -1160,7 +1160,7 @@ fn ctx_lists_completes_and_switches_and_an_unknown_name_loses_nothing() {
     assert_eq!(
         fx,
         [
-            Effect::AdoptConnection,
+            Effect::AdoptConnection("staging".into()),
             Effect::FetchSnapshot { generation: 2 }
         ]
     );

@@ -181,6 +181,8 @@ impl App {
             | Action::Describe
             | Action::Yaml
             | Action::Select
+            | Action::ScrollLeft
+            | Action::ScrollRight
                 if self.view.is_some() =>
             {
                 return self.on_view_action(action);

@@ -238,7 +238,7 @@ impl App {
                 };
                 self.cluster = info;
                 self.say(Severity::Info, text);
-                let mut fx = vec![Effect::AdoptConnection];
+                let mut fx = vec![Effect::AdoptConnection(context)];
                 fx.extend(self.restart_on_new_cluster());
                 fx
             }
@@ -331,7 +331,10 @@ impl App {
             return Vec::new();
         }
         let scroll = v.scroll;
+        let width = usize::from(crate::tui::layout::view_cols(self.size));
         match action {
+            A::ScrollLeft => v.scroll_sideways(-8, width),
+            A::ScrollRight => v.scroll_sideways(8, width),
             A::Up => v.scroll_to(scroll.saturating_sub(1), height),
             A::Down => v.scroll_to(scroll + 1, height),
             A::PageUp => v.scroll_to(scroll.saturating_sub(page), height),
@@ -345,6 +348,7 @@ impl App {
                     view::ViewMode::Summary
                 };
                 v.scroll = 0;
+                v.hscroll = 0;
                 self.rebuild_view();
             }
             _ => {}

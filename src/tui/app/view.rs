@@ -44,6 +44,8 @@ pub struct ObjectView {
     pub mode: ViewMode,
     /// First line shown.
     pub scroll: usize,
+    /// Columns scrolled sideways.
+    pub hscroll: usize,
     /// The selected row (`:ctx` only).
     pub selected: usize,
     pub lines: Vec<ViewLine>,
@@ -68,6 +70,7 @@ impl ObjectView {
             kind,
             mode: ViewMode::Summary,
             scroll: 0,
+            hscroll: 0,
             selected: 0,
             lines: Vec::new(),
         }
@@ -96,6 +99,18 @@ impl ObjectView {
     /// Scroll so that the first line is `to`, kept within the text for `height` rows.
     pub fn scroll_to(&mut self, to: usize, height: usize) {
         self.scroll = to.min(self.lines.len().saturating_sub(height.max(1)));
+    }
+
+    /// Scroll sideways by `delta` columns, no further than the widest line needs for `width`.
+    pub fn scroll_sideways(&mut self, delta: isize, width: usize) {
+        let widest = self
+            .lines
+            .iter()
+            .map(|l| unicode_width::UnicodeWidthStr::width(l.text.as_str()))
+            .max()
+            .unwrap_or(0);
+        let max = widest.saturating_sub(width.max(1));
+        self.hscroll = self.hscroll.saturating_add_signed(delta).min(max);
     }
 
     /// Move the `:ctx` selection and keep it visible.
@@ -281,35 +296,53 @@ fn summary(kind: ViewKind, s: &Snapshot, now: Timestamp) -> Vec<ViewLine> {
             let events = sorted_events(&s.events);
             if events.is_empty() {
                 out.push(line(Tone::Muted, "No events about metrics-server or HPAs."));
-            } else {
-                out.push(line(
-                    Tone::Heading,
-                    "LAST SEEN  TYPE     REASON  OBJECT  MESSAGE",
-                ));
+                return out;
             }
-            for e in &events {
-                let when = crate::bundle::event_time(e).map_or("-".into(), |t| age(now, t));
-                let o = &e.involved_object;
-                let type_ = or_dash(e.type_.as_deref());
-                let tone = if type_ == "Warning" {
-                    Tone::Warning
-                } else {
-                    Tone::Plain
-                };
-                let count = e
-                    .count
-                    .filter(|c| *c > 1)
-                    .map_or(String::new(), |c| format!(" (x{c})"));
-                out.push(line(
-                    tone,
-                    format!(
-                        "{when:<9}  {type_:<7}  {}  {}/{}{count}  {}",
-                        or_dash(e.reason.as_deref()),
-                        or_dash(o.kind.as_deref()).to_lowercase(),
-                        or_dash(o.name.as_deref()),
-                        e.message.as_deref().unwrap_or("").trim()
-                    ),
-                ));
+            let head = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"].map(String::from);
+            let rows: Vec<([String; 5], bool)> = events
+                .iter()
+                .map(|e| {
+                    let o = &e.involved_object;
+                    let count = e
+                        .count
+                        .filter(|c| *c > 1)
+                        .map_or(String::new(), |c| format!(" (x{c})"));
+                    let warning = e.type_.as_deref() == Some("Warning");
+                    (
+                        [
+                            crate::bundle::event_time(e).map_or("-".into(), |t| age(now, t)),
+                            or_dash(e.type_.as_deref()),
+                            or_dash(e.reason.as_deref()),
+                            format!(
+                                "{}/{}{count}",
+                                or_dash(o.kind.as_deref()).to_lowercase(),
+                                or_dash(o.name.as_deref())
+                            ),
+                            e.message.as_deref().unwrap_or("").trim().to_string(),
+                        ],
+                        warning,
+                    )
+                })
+                .collect();
+            let mut widths = [0usize; 4];
+            for r in std::iter::once(&head).chain(rows.iter().map(|(r, _)| r)) {
+                for (w, cell) in widths.iter_mut().zip(r.iter()) {
+                    *w = (*w).max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
+                }
+            }
+            let fmt = |r: &[String; 5]| {
+                let mut text: String = r[..4]
+                    .iter()
+                    .zip(widths)
+                    .map(|(cell, w)| pad(cell, w) + "  ")
+                    .collect();
+                text.push_str(&r[4]);
+                text
+            };
+            out.push(line(Tone::Heading, fmt(&head)));
+            for (r, warning) in &rows {
+                let tone = if *warning { Tone::Warning } else { Tone::Plain };
+                out.push(line(tone, fmt(r)));
             }
         }
         ViewKind::Deploy => deploy_summary(&mut out, s, now),

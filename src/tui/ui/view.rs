@@ -34,7 +34,7 @@ pub(super) fn draw_view(v: &ObjectView, frame: &mut Frame, area: Rect, theme: Th
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let text = ellipsize(&l.text, inner_w);
+            let text = shifted(&l.text, v.hscroll, inner_w);
             let style = if selected_row == Some(first + i) {
                 theme.selection()
             } else {
@@ -48,7 +48,12 @@ pub(super) fn draw_view(v: &ObjectView, frame: &mut Frame, area: Rect, theme: Th
         (true, ViewMode::Summary) => " · summary (y: YAML)".into(),
         (true, ViewMode::Yaml) => " · YAML (d: summary)".into(),
     };
-    let title = format!(" :{}{mode} ", v.kind.title());
+    let sideways = if v.hscroll > 0 {
+        format!(" · ←{}", v.hscroll)
+    } else {
+        String::new()
+    };
+    let title = format!(" :{}{mode}{sideways} ", v.kind.title());
     let mut block = Block::bordered()
         .title(Span::styled(ellipsize(&title, inner_w), theme.title()))
         .border_style(theme.accent());
@@ -113,4 +118,36 @@ pub(super) fn draw_candidates(app: &App, frame: &mut Frame, body: Rect, theme: T
         block = block.title_bottom(Span::styled(count, theme.muted()));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// `text` scrolled `skip` columns to the left and cut to `width`: `…` marks a cut on either side.
+fn shifted(text: &str, skip: usize, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if skip == 0 {
+        return ellipsize(text, width);
+    }
+    let mut used = 0;
+    let rest: String = text
+        .chars()
+        .skip_while(|c| {
+            let keep = used >= skip;
+            used += c.width().unwrap_or(0);
+            !keep
+        })
+        .collect();
+    if rest.is_empty() {
+        return String::new();
+    }
+    format!("…{}", ellipsize(&rest, width.saturating_sub(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sideways_cuts_are_marked() {
+        assert_eq!(super::shifted("abcdefgh", 0, 5), "abcd…");
+        assert_eq!(super::shifted("abcdefgh", 2, 4), "…cd…");
+        assert_eq!(super::shifted("abcdefgh", 4, 10), "…efgh");
+        assert_eq!(super::shifted("ab", 4, 10), "");
+    }
 }
