@@ -1100,10 +1100,7 @@ fn unknown_command_is_said_and_the_prompt_closes() {
     assert!(app.command.is_none() && app.view.is_none());
     let (sev, text) = app.status.clone().expect("a status");
     assert_eq!(sev, crate::vocab::Severity::Error);
-    assert!(
-        text.contains("Unknown command :bogus") && text.contains(":pods"),
-        "{text}"
-    );
+    assert!(text.contains("Unknown command :bogus"), "{text}");
     // Typed keys were text, not runbook keys: `q` did not quit.
     run_command(&mut app, "q-not-a-command");
     assert!(!app.should_quit);
@@ -1126,7 +1123,7 @@ fn ctx_lists_completes_and_switches_and_an_unknown_name_loses_nothing() {
     assert!(fx.is_empty(), "{fx:?}");
     let (_, text) = app.status.clone().expect("status");
     assert!(
-        text.contains("No context \"nope\"") && text.contains("staging"),
+        text.contains("No context \"nope\"") && text.contains("still on"),
         "{text}"
     );
     assert!(app.snapshot.is_some() && !app.findings.is_empty());
@@ -1190,7 +1187,7 @@ fn ctx_lists_completes_and_switches_and_an_unknown_name_loses_nothing() {
     assert!(fx.is_empty());
     let (_, text) = app.status.clone().expect("status");
     assert!(
-        text.contains("Cannot switch to context stage-eu") && text.contains("still on staging"),
+        text.contains("Still on staging: cannot switch to stage-eu"),
         "{text}"
     );
     assert!(app.snapshot.is_some());

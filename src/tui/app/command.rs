@@ -72,10 +72,10 @@ impl ParseError {
             (ParseError::Empty, En) => "Empty command; try :pods, :ctx or :q".into(),
             (ParseError::Empty, Ko) => "명령이 비었습니다. :pods, :ctx, :q 등을 입력하세요".into(),
             (ParseError::Unknown(c), En) => {
-                format!("Unknown command :{c} (commands: {})", names().join(" "))
+                format!("Unknown command :{c} — Tab lists the commands")
             }
             (ParseError::Unknown(c), Ko) => {
-                format!("알 수 없는 명령 :{c} (명령: {})", names().join(" "))
+                format!("알 수 없는 명령 :{c} — Tab으로 명령 목록을 봅니다")
             }
             (ParseError::NoArgument(c), En) => format!(":{c} takes no argument"),
             (ParseError::NoArgument(c), Ko) => format!(":{c}에는 인자가 없습니다"),
@@ -115,8 +115,8 @@ pub static COMMANDS: &[Spec] = &[
         aliases: &["namespace"],
         arg: Some("[NAME|-]"),
         help: Text::new(
-            "look for metrics-server in NAME first (- : follow the APIService)",
-            "metrics-server를 NAME에서 먼저 찾기 (- : APIService를 따름)",
+            "prefer namespace NAME (- : follow the APIService)",
+            "NAME 네임스페이스 우선 (- : APIService를 따름)",
         ),
     },
     Spec {
@@ -159,10 +159,6 @@ pub static COMMANDS: &[Spec] = &[
         help: Text::new("quit mstui", "mstui 종료"),
     },
 ];
-
-fn names() -> Vec<String> {
-    COMMANDS.iter().map(|c| format!(":{}", c.name)).collect()
-}
 
 fn spec(word: &str) -> Option<&'static Spec> {
     COMMANDS
@@ -404,7 +400,7 @@ mod tests {
             Err(ParseError::BadNamespace("Bad_NS".into()))
         );
         let msg = ParseError::Unknown("bogus".into()).message(crate::vocab::Lang::En);
-        assert!(msg.contains(":bogus") && msg.contains(":pods"), "{msg}");
+        assert!(msg.contains(":bogus") && msg.contains("Tab"), "{msg}");
     }
 
     #[test]

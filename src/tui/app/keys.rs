@@ -75,12 +75,21 @@ impl App {
             Action::Restart | Action::EditArgs => have_install,
             Action::Undo => !self.history.is_empty(),
             Action::NextMatch | Action::PrevMatch => self.logs.search().is_some(),
-            Action::ScrollLeft | Action::ScrollRight => !self.logs.wrap,
             Action::Select => self.view.as_ref().is_some_and(|v| {
                 v.kind == command::ViewKind::Contexts
                     && !self.kube_contexts.demo
                     && self.kube_contexts.entries.len() > 1
             }),
+            Action::ScrollLeft | Action::ScrollRight if self.view.is_some() => {
+                self.view.as_ref().is_some_and(|v| {
+                    let width = usize::from(crate::tui::layout::view_cols(self.size));
+                    v.hscroll > 0
+                        || v.lines
+                            .iter()
+                            .any(|l| unicode_width::UnicodeWidthStr::width(l.text.as_str()) > width)
+                })
+            }
+            Action::ScrollLeft | Action::ScrollRight => !self.logs.wrap,
             Action::Describe => self
                 .view
                 .as_ref()

@@ -105,21 +105,27 @@ impl App {
                     .map(|i| i.namespace.clone());
                 let text = match (&self.opts.namespace, found, ko) {
                     (Some(ns), f, false) => format!(
-                        "Looking for metrics-server in {ns} first{} (:ns - follows the APIService)",
-                        f.map_or(String::new(), |f| format!("; found in {f}"))
+                        "Looking in {ns} first{}; :ns - follows the APIService",
+                        f.map_or(String::new(), |f| format!(", found in {f}"))
                     ),
                     (Some(ns), f, true) => format!(
-                        "metrics-server를 {ns}에서 먼저 찾습니다{} (:ns - 는 APIService를 따름)",
+                        "{ns}에서 먼저 찾습니다{}. :ns - 는 APIService를 따릅니다",
                         f.map_or(String::new(), |f| format!(", 찾은 곳: {f}"))
                     ),
-                    (None, f, false) => format!(
-                        "Following the APIService to metrics-server, then labels in every namespace{} (:ns NAME looks there first)",
-                        f.map_or(String::new(), |f| format!("; found in {f}"))
-                    ),
-                    (None, f, true) => format!(
-                        "APIService를 따라 metrics-server를 찾고, 없으면 모든 네임스페이스의 레이블로 찾습니다{} (:ns 이름 으로 먼저 찾을 곳 지정)",
-                        f.map_or(String::new(), |f| format!(", 찾은 곳: {f}"))
-                    ),
+                    (None, Some(f), false) => {
+                        format!("Found in {f} via the APIService; :ns NAME looks in NAME first")
+                    }
+                    (None, None, false) => {
+                        "Not found yet; :ns NAME looks for metrics-server in NAME first".into()
+                    }
+                    (None, Some(f), true) => {
+                        format!(
+                            "APIService를 따라 {f}에서 찾았습니다. :ns 이름 으로 먼저 찾을 곳 지정"
+                        )
+                    }
+                    (None, None, true) => {
+                        "아직 찾지 못했습니다. :ns 이름 으로 먼저 찾을 곳 지정".into()
+                    }
                 };
                 self.say(Severity::Info, text);
                 Vec::new()
@@ -176,17 +182,14 @@ impl App {
             return Vec::new();
         }
         if !c.entries.is_empty() && !c.entries.iter().any(|e| e.name == name) {
-            let names: Vec<&str> = c.entries.iter().map(|e| e.name.as_str()).collect();
             let text = if ko {
                 format!(
-                    "kubeconfig에 컨텍스트 \"{name}\"이(가) 없습니다 (있는 것: {}). {}에 그대로 있습니다",
-                    names.join(", "),
+                    "kubeconfig에 컨텍스트 \"{name}\"이(가) 없습니다. {}에 그대로 있습니다 (:ctx 로 목록)",
                     self.cluster.context
                 )
             } else {
                 format!(
-                    "No context \"{name}\" in the kubeconfig (known: {}); still on {}",
-                    names.join(", "),
+                    "No context \"{name}\" in the kubeconfig; still on {} (:ctx lists them)",
                     self.cluster.context
                 )
             };
@@ -212,12 +215,12 @@ impl App {
             Err(e) => {
                 let text = if ko {
                     format!(
-                        "컨텍스트 {context}(으)로 전환하지 못했습니다: {e}. {}에 그대로 있습니다",
+                        "{}에 그대로 있습니다: {context}(으)로 전환하지 못했습니다: {e}",
                         self.cluster.context
                     )
                 } else {
                     format!(
-                        "Cannot switch to context {context}: {e}; still on {}",
+                        "Still on {}: cannot switch to {context}: {e}",
                         self.cluster.context
                     )
                 };

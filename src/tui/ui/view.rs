@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::tui::app::App;
-use crate::tui::app::command::{ViewKind, shown_word};
+use crate::tui::app::command::{COMMANDS, ViewKind, shown_word};
 use crate::tui::app::view::{CONTEXT_HEADER_ROWS, ObjectView, Tone, ViewMode};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -84,14 +84,35 @@ pub(super) fn draw_candidates(app: &App, frame: &mut Frame, body: Rect, theme: T
     // Keep the chosen candidate in the window.
     let first = chosen.map_or(0, |c| c.saturating_sub(rows - 1));
     let words: Vec<&str> = cands.iter().map(|c| shown_word(c)).collect();
+    // A command name comes with what it does.
+    let l = lang(app);
+    let helps: Vec<&str> = cands
+        .iter()
+        .map(|c| {
+            if c.contains(' ') {
+                ""
+            } else {
+                COMMANDS
+                    .iter()
+                    .find(|s| s.name == c)
+                    .map_or("", |s| s.help.get(l))
+            }
+        })
+        .collect();
     let widest = words.iter().map(|w| w.width()).max().unwrap_or(0);
+    let widest_help = helps.iter().map(|h| h.width()).max().unwrap_or(0);
     let hidden = cands.len() - rows;
     let count = if hidden > 0 {
         format!(" {}/{} ", chosen.map_or(1, |c| c + 1), cands.len())
     } else {
         String::new()
     };
-    let width = (widest.max(count.width()) + 4).min(usize::from(body.width)) as u16;
+    let content = if widest_help > 0 {
+        widest + 2 + widest_help
+    } else {
+        widest
+    };
+    let width = (content.max(count.width()) + 4).min(usize::from(body.width)) as u16;
     let height = rows as u16 + 2;
     let area = Rect {
         x: body.x,
@@ -101,16 +122,24 @@ pub(super) fn draw_candidates(app: &App, frame: &mut Frame, body: Rect, theme: T
     };
     clear_under(frame, area);
     let inner = usize::from(width.saturating_sub(2));
-    let lines: Vec<Line> = words[first..first + rows]
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let style = if chosen == Some(first + i) {
+    let lines: Vec<Line> = (first..first + rows)
+        .map(|i| {
+            let style = if chosen == Some(i) {
                 theme.selection()
             } else {
                 Style::default()
             };
-            Line::styled(format!(" {}", ellipsize(w, inner.saturating_sub(1))), style)
+            let word = format!(" {:<widest$}", words[i]);
+            let word = ellipsize(&word, inner);
+            let room = inner.saturating_sub(word.width() + 2);
+            let mut spans = vec![Span::styled(word, style)];
+            if !helps[i].is_empty() && room > 0 {
+                spans.push(Span::styled(
+                    format!("  {}", ellipsize(helps[i], room)),
+                    theme.muted(),
+                ));
+            }
+            Line::from(spans)
         })
         .collect();
     let mut block = Block::bordered().border_style(theme.muted());
