@@ -295,3 +295,43 @@ pub fn audit_entry(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_lists_its_one_context_and_a_kubeconfig_lists_its_own() {
+        let conn = crate::demo::connect("x509").expect("demo");
+        let demo = list_contexts(&Source::Demo, &conn);
+        assert!(demo.demo && demo.error.is_none());
+        assert_eq!(demo.entries.len(), 1);
+        assert_eq!(demo.entries[0].name, "mstui-demo");
+
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("kubeconfig");
+        std::fs::write(
+            &path,
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: one\n  context:\n    cluster: c\n    user: u\n    namespace: ops\n- name: two\n  context:\n    cluster: c\n    user: u\ncurrent-context: one\n",
+        )
+        .expect("write");
+        let target = Target {
+            kubeconfig: Some(path),
+            ..Target::default()
+        };
+        let listed = list_contexts(&Source::Kubeconfig(target.clone()), &conn);
+        assert!(!listed.demo && listed.error.is_none(), "{listed:?}");
+        let names: Vec<&str> = listed.entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["one", "two"]);
+        assert_eq!(listed.entries[0].namespace.as_deref(), Some("ops"));
+        assert_eq!(
+            listed.entries[0].server.as_deref(),
+            Some("https://127.0.0.1:1")
+        );
+        let err = connect_to(&target, "three", &conn)
+            .await
+            .err()
+            .expect("unknown context");
+        assert!(err.contains("\"three\" not found"), "{err}");
+    }
+}

@@ -165,7 +165,7 @@ impl App {
                 )
             } else {
                 format!(
-                    "The demo cluster has one context ({}): there is nothing to switch to",
+                    "The demo has one context ({}): nothing to switch to",
                     self.cluster.context
                 )
             };

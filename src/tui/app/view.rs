@@ -200,8 +200,8 @@ fn contexts(src: &Sources) -> Vec<ViewLine> {
     if c.demo {
         out.push(muted(
             src.lang,
-            "The demo cluster has one context (mstui-demo): there is nothing to switch to.",
-            "데모 클러스터에는 컨텍스트가 하나(mstui-demo)뿐이라 전환할 곳이 없습니다.",
+            "The demo has one context: nothing to switch to.",
+            "데모에는 컨텍스트가 하나뿐이라 전환할 곳이 없습니다.",
         ));
     } else if let Some(e) = &c.error {
         out.push(line(Tone::Error, e.clone()));
