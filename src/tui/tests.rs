@@ -1308,3 +1308,17 @@ fn screen_ctx_view_at_80x24() {
     run_command(&mut app, "ctx");
     insta::assert_snapshot!(screen(&app, 80, 24, false).backend());
 }
+
+#[test]
+fn a_view_over_zoomed_logs_keeps_the_header_and_esc_returns_to_the_zoom() {
+    let mut app = resized(x509_with_logs(Lang::En), 80, 24);
+    app.update(key('l'));
+    app.update(key('z'));
+    assert!(app.zoomed);
+    run_command(&mut app, "nodes");
+    let shown = rows(&screen(&app, 80, 24, false));
+    assert!(shown[0].contains("mstui"), "{shown:#?}");
+    assert!(shown[4].contains(":nodes"), "{shown:#?}");
+    app.update(code(KeyCode::Esc));
+    assert!(app.view.is_none() && app.zoomed);
+}

@@ -29,16 +29,23 @@ use ratatui::widgets::{Block, Clear};
 
 pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
     let r = regions(frame.area(), app.shape());
-    // An object view keeps the header in sight, even over zoomed logs.
-    if !app.zoomed || app.view.is_some() {
-        header::draw_header(app, frame, r.header, theme);
-    }
     if !app.zoomed {
+        header::draw_header(app, frame, r.header, theme);
         steps::draw_step_pane(app, frame, r.steps, theme);
     }
     logs::draw_logs(app, frame, r.logs, theme);
     footer::draw_footer(app, frame, r.status, r.hints, theme);
     if let Some(v) = app.view.as_ref() {
+        // An object view keeps the header in sight, even over zoomed logs.
+        if app.zoomed {
+            let shape = super::layout::Shape {
+                zoomed: false,
+                ..app.shape()
+            };
+            let header = regions(frame.area(), shape).header;
+            frame.render_widget(Clear, header);
+            header::draw_header(app, frame, header, theme);
+        }
         view::draw_view(v, frame, view_area(frame.area(), app.shape()), theme);
     }
     if app.command.is_some() {
