@@ -160,7 +160,7 @@ impl App {
         if c.demo {
             let text = if ko {
                 format!(
-                    "데모 클러스터에는 컨텍스트가 하나({})뿐입니다",
+                    "데모에는 컨텍스트가 하나({})뿐이라 전환할 곳이 없습니다",
                     self.cluster.context
                 )
             } else {
