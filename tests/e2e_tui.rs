@@ -254,10 +254,16 @@ async fn command_mode_ctx_help_scroll_and_read_only_badge_on_a_real_cluster() {
     term.key("Tab");
     term.wait_for(r":ctx mstui-e2e-second", Duration::from_secs(10));
     term.key("Enter");
-    term.wait_for(
+    let switched = term.wait_for(
         r"Switched to context mstui-e2e-second",
         Duration::from_secs(30),
     );
+    assert!(
+        switched.contains("Logs · 0 pods"),
+        "the old stream is dropped:\n{switched}"
+    );
+    // Log streaming restarts on the new connection.
+    term.wait_for(r"Logs · 1 pod", Duration::from_secs(60));
     let screen = term.wait_for(installed, Duration::from_secs(60));
     assert!(
         screen
