@@ -273,6 +273,17 @@ async fn command_mode_ctx_help_scroll_and_read_only_badge_on_a_real_cluster() {
         "the header names the new context:\n{screen}"
     );
 
+    // `:ns` completes from the cluster's namespace list (kube-node-lease is in no snapshot).
+    term.key(":");
+    for k in "ns kube-n".chars() {
+        term.key(&k.to_string());
+    }
+    term.key("Tab");
+    term.wait_for(r":ns kube-node-lease", Duration::from_secs(10));
+    term.key("Esc");
+    // The runbook's footer is back (the prompt's offered `Enter run`).
+    term.wait_for(r"Tab next step", Duration::from_secs(10));
+
     // A view of what mstui read, as YAML; Esc back.
     term.key(":");
     for k in "pods".chars() {

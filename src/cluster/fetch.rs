@@ -225,6 +225,24 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
     snap
 }
 
+/// The cluster's namespace names, sorted (for the TUI's `:ns` completion); a user who may not
+/// list them gets the failure, and the TUI offers the namespaces it has seen instead.
+pub async fn namespaces(conn: &Connection) -> Result<Vec<String>, CallFailure> {
+    let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(conn.client.clone());
+    let list = call(
+        Call::new("list", "namespaces"),
+        api.list_metadata(&ListParams::default()),
+    )
+    .await?;
+    let mut names: Vec<String> = list
+        .items
+        .into_iter()
+        .filter_map(|n| n.metadata.name)
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
 /// List Deployments in every namespace; a user limited to one namespace still gets that one.
 async fn list_deployments(conn: &Connection) -> (Vec<Deployment>, Vec<CallFailure>) {
     let all = call(

@@ -59,8 +59,11 @@ async fn event_loop(
         width: size.width,
         height: size.height,
     });
-    // The contexts are read once at start, for `:ctx` completion.
-    for effect in start.into_iter().chain([Effect::ListContexts]) {
+    // The contexts and namespaces are read once at start, for `:ctx` / `:ns` completion.
+    for effect in start
+        .into_iter()
+        .chain([Effect::ListContexts, Effect::ListNamespaces])
+    {
         runner.run(effect);
     }
     let mut events = EventStream::new();

@@ -41,6 +41,8 @@ pub enum Msg {
     Saved(Result<PathBuf, String>),
     /// The kubeconfig's contexts (for `:ctx` and its completion).
     Contexts(KubeContexts),
+    /// The cluster's namespaces (for `:ns` completion); empty when they may not be listed.
+    Namespaces(Vec<String>),
     /// `:ctx NAME` connected (the runner holds the new connection until
     /// [`Effect::AdoptConnection`]), or why not: then nothing changed.
     Switched {
@@ -108,6 +110,8 @@ pub enum Effect {
     },
     /// Read the kubeconfig's contexts (answered by [`Msg::Contexts`]).
     ListContexts,
+    /// List the cluster's namespaces (answered by [`Msg::Namespaces`]).
+    ListNamespaces,
     /// Connect to another context of the kubeconfig (answered by [`Msg::Switched`]).
     SwitchContext(String),
     /// Use the connection [`Msg::Switched`] announced: later effects go to the new cluster, and

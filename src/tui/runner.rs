@@ -109,6 +109,14 @@ impl Runner {
                     let _ = tx.send(Msg::Contexts(list)).await;
                 });
             }
+            Effect::ListNamespaces => {
+                tokio::spawn(async move {
+                    let names = crate::cluster::fetch::namespaces(&conn)
+                        .await
+                        .unwrap_or_default();
+                    let _ = tx.send(Msg::Namespaces(names)).await;
+                });
+            }
             Effect::SwitchContext(context) => {
                 let source = self.source.clone();
                 let slot = self.switched.clone();
@@ -204,6 +212,7 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::Apply { .. } => "apply",
         Effect::SaveLogs { .. } => "save-logs",
         Effect::ListContexts => "list-contexts",
+        Effect::ListNamespaces => "list-namespaces",
         Effect::SwitchContext(_) => "switch-context",
         Effect::AdoptConnection(_) => "adopt-connection",
         Effect::SetNamespace(_) => "set-namespace",

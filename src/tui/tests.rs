@@ -1158,7 +1158,8 @@ fn ctx_lists_completes_and_switches_and_an_unknown_name_loses_nothing() {
         fx,
         [
             Effect::AdoptConnection("staging".into()),
-            Effect::FetchSnapshot { generation: 2 }
+            Effect::FetchSnapshot { generation: 2 },
+            Effect::ListNamespaces
         ]
     );
     assert!(app.snapshot.is_none() && app.findings.is_empty());
@@ -1226,9 +1227,18 @@ fn ns_sets_the_override_and_re_diagnoses() {
     let mut app = x509_app();
     app.update(key(':'));
     type_text(&mut app, "ns m");
-    // Only namespaces mstui has seen are offered; none starts with m here.
+    // Only namespaces mstui has seen (or listed) are offered; none starts with m here.
     app.update(code(KeyCode::Tab));
     assert_eq!(app.command.as_ref().map(|p| p.input.as_str()), Some("ns m"));
+    app.update(code(KeyCode::Esc));
+    app.update(Msg::Namespaces(vec!["default".into(), "monitoring".into()]));
+    app.update(key(':'));
+    type_text(&mut app, "ns m");
+    app.update(code(KeyCode::Tab));
+    assert_eq!(
+        app.command.as_ref().map(|p| p.input.as_str()),
+        Some("ns monitoring")
+    );
     app.update(code(KeyCode::Esc));
     let fx = run_command(&mut app, "ns monitoring");
     assert_eq!(

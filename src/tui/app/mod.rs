@@ -180,6 +180,8 @@ pub struct App {
     pub view: Option<view::ObjectView>,
     /// The kubeconfig's contexts, once read.
     pub kube_contexts: view::KubeContexts,
+    /// The cluster's namespaces, once listed (empty when they may not be).
+    pub namespaces: Vec<String>,
     pub help: bool,
     /// First line of the help text shown.
     pub help_scroll: u16,
@@ -223,6 +225,7 @@ impl App {
             command: None,
             view: None,
             kube_contexts: view::KubeContexts::default(),
+            namespaces: Vec::new(),
             help: false,
             help_scroll: 0,
             status: None,
@@ -270,6 +273,10 @@ impl App {
             Msg::Contexts(list) => {
                 self.kube_contexts = list;
                 self.rebuild_view();
+                Vec::new()
+            }
+            Msg::Namespaces(names) => {
+                self.namespaces = names;
                 Vec::new()
             }
             Msg::Switched { context, result } => self.on_switched(context, result),

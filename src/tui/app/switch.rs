@@ -17,6 +17,7 @@ impl App {
         let mut ns: BTreeSet<String> = BTreeSet::new();
         ns.insert("kube-system".into());
         ns.extend(self.opts.namespace.clone());
+        ns.extend(self.namespaces.iter().cloned());
         if let Some(s) = self.snapshot.as_ref() {
             ns.extend(s.install.iter().map(|i| i.namespace.clone()));
             ns.extend(s.other_installs.iter().map(|i| i.namespace.clone()));
@@ -243,6 +244,8 @@ impl App {
                 self.say(Severity::Info, text);
                 let mut fx = vec![Effect::AdoptConnection(context)];
                 fx.extend(self.restart_on_new_cluster());
+                self.namespaces.clear();
+                fx.push(Effect::ListNamespaces);
                 fx
             }
         }
