@@ -46,7 +46,13 @@ pub fn render(app: &App, frame: &mut Frame, theme: Theme) {
             frame.render_widget(Clear, header);
             header::draw_header(app, frame, header, theme);
         }
-        view::draw_view(v, frame, view_area(frame.area(), app.shape()), theme);
+        view::draw_view(
+            v,
+            app.lang(),
+            frame,
+            view_area(frame.area(), app.shape()),
+            theme,
+        );
     }
     if app.command.is_some() {
         view::draw_candidates(app, frame, view_area(frame.area(), app.shape()), theme);

@@ -22,7 +22,13 @@ fn tone_style(tone: Tone, theme: Theme) -> Style {
     }
 }
 
-pub(super) fn draw_view(v: &ObjectView, frame: &mut Frame, area: Rect, theme: Theme) {
+pub(super) fn draw_view(
+    v: &ObjectView,
+    l: crate::vocab::Lang,
+    frame: &mut Frame,
+    area: Rect,
+    theme: Theme,
+) {
     clear_under(frame, area);
     let inner_w = usize::from(area.width.saturating_sub(2));
     let visible = usize::from(area.height.saturating_sub(2));
@@ -43,10 +49,13 @@ pub(super) fn draw_view(v: &ObjectView, frame: &mut Frame, area: Rect, theme: Th
             Line::styled(text, style)
         })
         .collect();
-    let mode = match (v.kind.has_yaml(), v.mode) {
-        (false, _) => String::new(),
-        (true, ViewMode::Summary) => " · summary (y: YAML)".into(),
-        (true, ViewMode::Yaml) => " · YAML (d: summary)".into(),
+    let ko = l == crate::vocab::Lang::Ko;
+    let mode = match (v.kind.has_yaml(), v.mode, ko) {
+        (false, _, _) => "",
+        (true, ViewMode::Summary, false) => " · summary (y: YAML)",
+        (true, ViewMode::Summary, true) => " · 요약 (y: YAML)",
+        (true, ViewMode::Yaml, false) => " · YAML (d: summary)",
+        (true, ViewMode::Yaml, true) => " · YAML (d: 요약)",
     };
     let sideways = if v.hscroll > 0 {
         format!(" · ←{}", v.hscroll)
