@@ -1164,6 +1164,15 @@ fn ctx_lists_completes_and_switches_and_an_unknown_name_loses_nothing() {
     );
     assert!(app.snapshot.is_none() && app.findings.is_empty());
     assert_eq!(app.cluster.context, "staging");
+    // Lines still queued from the old cluster's stream are dropped, not shown as the new one's.
+    app.update(Msg::Log(LogEvent::Lines {
+        pod: sample::POD.into(),
+        lines: vec![TimedLine {
+            timestamp: None,
+            text: "old cluster line".into(),
+        }],
+    }));
+    assert!(app.logs.is_empty(), "a stale line got in");
     let (_, text) = app.status.clone().expect("status");
     assert!(text.contains("Switched to context staging"), "{text}");
     let header = rows(&screen(&app, 100, 30, false)).remove(0);
