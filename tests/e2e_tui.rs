@@ -232,6 +232,12 @@ async fn command_mode_ctx_help_scroll_and_read_only_badge_on_a_real_cluster() {
     term.key("Enter");
     term.wait_for(r"\* mstui-e2e-admin", Duration::from_secs(10));
     term.wait_for(r"mstui-e2e-second", Duration::from_secs(10));
+    // Each context is checked like `check --all-contexts`: both healthy, 2/2 nodes.
+    let table = term.wait_for(
+        r"(?s)mstui-e2e-admin\s+healthy 2/2.*mstui-e2e-second\s+healthy 2/2",
+        Duration::from_secs(30),
+    );
+    eprintln!("[e2e] :ctx table\n{table}");
     term.key("Esc");
     // The log pane's title shows again (the overlay is gone) before the next key: an Esc
     // directly followed by `:` would read as Alt-:.

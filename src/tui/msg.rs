@@ -43,6 +43,8 @@ pub enum Msg {
     Contexts(KubeContexts),
     /// The cluster's namespaces (for `:ns` completion); empty when they may not be listed.
     Namespaces(Vec<String>),
+    /// One fleet-check row per kubeconfig context (the `:ctx` table's health column).
+    ContextHealth(Vec<crate::fleet::Row>),
     /// `:ctx NAME` connected (the runner holds the new connection until
     /// [`Effect::AdoptConnection`]), or why not: then nothing changed.
     Switched {
@@ -112,6 +114,9 @@ pub enum Effect {
     ListContexts,
     /// List the cluster's namespaces (answered by [`Msg::Namespaces`]).
     ListNamespaces,
+    /// Check every kubeconfig context like `check --all-contexts` (answered by
+    /// [`Msg::ContextHealth`]); nothing for the demo.
+    ProbeContexts,
     /// Connect to another context of the kubeconfig (answered by [`Msg::Switched`]).
     SwitchContext(String),
     /// Use the connection [`Msg::Switched`] announced: later effects go to the new cluster, and

@@ -109,6 +109,18 @@ impl Runner {
                     let _ = tx.send(Msg::Contexts(list)).await;
                 });
             }
+            Effect::ProbeContexts => {
+                let Source::Kubeconfig(target) = self.source.clone() else {
+                    return;
+                };
+                // The fan-out's future borrows its inputs and is not `Send`: it runs on a
+                // blocking thread of its own, driven by this runtime.
+                let handle = tokio::runtime::Handle::current();
+                tokio::task::spawn_blocking(move || {
+                    let rows = handle.block_on(probe_contexts(&target, &conn));
+                    let _ = tx.blocking_send(Msg::ContextHealth(rows));
+                });
+            }
             Effect::ListNamespaces => {
                 tokio::spawn(async move {
                     let names = crate::cluster::fetch::namespaces(&conn)
@@ -189,6 +201,34 @@ fn list_contexts(source: &Source, conn: &Connection) -> KubeContexts {
     }
 }
 
+/// How many contexts `:ctx` checks at once, and how long each may take.
+const PROBE_LIMITS: crate::cluster::fleet::Limits = crate::cluster::fleet::Limits {
+    concurrency: 4,
+    timeout: std::time::Duration::from_secs(10),
+};
+
+/// The fleet check of every context, for the `:ctx` table (empty when the kubeconfig cannot
+/// be read; the table says why from [`list_contexts`]).
+async fn probe_contexts(target: &Target, conn: &Connection) -> Vec<crate::fleet::Row> {
+    let Ok((kc, source)) = connect::load_kubeconfig(target) else {
+        return Vec::new();
+    };
+    let names: Vec<String> = kc.contexts.iter().map(|c| c.name.clone()).collect();
+    let probes = crate::cluster::fleet::probe_all(
+        &kc,
+        &source,
+        &names,
+        conn.namespace.clone(),
+        PROBE_LIMITS,
+    )
+    .await;
+    let now = jiff::Timestamp::now();
+    probes
+        .into_iter()
+        .map(|p| crate::fleet::Row::from_probe(p, now))
+        .collect()
+}
+
 /// Connect to `context` of the kubeconfig, keeping the namespace override.
 async fn connect_to(
     target: &Target,
@@ -213,6 +253,7 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::SaveLogs { .. } => "save-logs",
         Effect::ListContexts => "list-contexts",
         Effect::ListNamespaces => "list-namespaces",
+        Effect::ProbeContexts => "probe-contexts",
         Effect::SwitchContext(_) => "switch-context",
         Effect::AdoptConnection(_) => "adopt-connection",
         Effect::SetNamespace(_) => "set-namespace",

@@ -1203,13 +1203,42 @@ fn ctx_lists_completes_and_switches_and_an_unknown_name_loses_nothing() {
     assert!(app.snapshot.is_some());
 }
 
+/// Fleet-check rows for the three contexts of [`with_contexts`]: x509, healthy, unreachable.
+fn sample_health() -> Vec<crate::fleet::Row> {
+    use crate::cluster::fleet::Probe;
+    let probe = |context: &str, result| Probe {
+        context: context.into(),
+        server: String::new(),
+        took: std::time::Duration::from_millis(5),
+        result,
+    };
+    let row = |p| crate::fleet::Row::from_probe(p, sample::now());
+    vec![
+        row(probe(CURRENT, Ok(sample::x509()))),
+        row(probe("staging", Ok(sample::healthy()))),
+        row(probe("stage-eu", Err("refused".into()))),
+    ]
+}
+
 #[test]
 fn ctx_view_marks_the_current_context_and_enter_switches_to_the_selected_row() {
     let mut app = with_contexts(x509_app(), false);
     let fx = run_command(&mut app, "ctx");
-    assert_eq!(fx, [Effect::ListContexts], "the kubeconfig is read again");
+    assert_eq!(
+        fx,
+        [Effect::ListContexts, Effect::ProbeContexts],
+        "the kubeconfig is read again and every context checked"
+    );
     let shown = rows(&screen(&app, 100, 30, false)).join("\n");
     assert!(shown.contains(&format!("* {CURRENT}")), "{shown}");
+    assert!(shown.contains("checking…"), "{shown}");
+    // The fleet check's rows fill the health column.
+    app.update(Msg::ContextHealth(sample_health()));
+    let shown = rows(&screen(&app, 100, 30, false)).join("\n");
+    assert!(!shown.contains("checking…"), "{shown}");
+    assert!(shown.contains("F15"), "{shown}");
+    assert!(shown.contains("healthy 3/3"), "{shown}");
+    assert!(shown.contains("unreachable"), "{shown}");
     app.update(code(KeyCode::Down));
     let fx = app.update(code(KeyCode::Enter));
     assert_eq!(fx, [Effect::SwitchContext("staging".into())]);
@@ -1325,6 +1354,7 @@ fn screen_yaml_view_at_60x15() {
 fn screen_ctx_view_at_80x24() {
     let mut app = resized(with_contexts(x509_app(), false), 80, 24);
     run_command(&mut app, "ctx");
+    app.update(Msg::ContextHealth(sample_health()));
     insta::assert_snapshot!(screen(&app, 80, 24, false).backend());
 }
 

@@ -182,6 +182,8 @@ pub struct App {
     pub kube_contexts: view::KubeContexts,
     /// The cluster's namespaces, once listed (empty when they may not be).
     pub namespaces: Vec<String>,
+    /// The fleet check of every context for `:ctx`: `None` while it runs (or before).
+    pub context_health: Option<Vec<crate::fleet::Row>>,
     pub help: bool,
     /// First line of the help text shown.
     pub help_scroll: u16,
@@ -226,6 +228,7 @@ impl App {
             view: None,
             kube_contexts: view::KubeContexts::default(),
             namespaces: Vec::new(),
+            context_health: None,
             help: false,
             help_scroll: 0,
             status: None,
@@ -272,6 +275,11 @@ impl App {
             Msg::Applied { id, result } => self.on_applied(id, result),
             Msg::Contexts(list) => {
                 self.kube_contexts = list;
+                self.rebuild_view();
+                Vec::new()
+            }
+            Msg::ContextHealth(rows) => {
+                self.context_health = Some(rows);
                 self.rebuild_view();
                 Vec::new()
             }

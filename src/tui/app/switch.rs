@@ -93,9 +93,15 @@ impl App {
                 Vec::new()
             }
             Command::Contexts => {
+                self.context_health = None;
                 self.open_view(ViewKind::Contexts);
-                // Read again: the kubeconfig may have changed since mstui started.
-                vec![Effect::ListContexts]
+                // Read again: the kubeconfig may have changed since mstui started. Each
+                // context is checked like `check --all-contexts` (the demo has only one).
+                let mut fx = vec![Effect::ListContexts];
+                if !self.kube_contexts.demo {
+                    fx.push(Effect::ProbeContexts);
+                }
+                fx
             }
             Command::SwitchContext(name) => self.switch_context(name),
             Command::ShowNamespace => {
@@ -294,6 +300,7 @@ impl App {
         v.rebuild(&Sources {
             snapshot: self.snapshot.as_ref(),
             contexts: &self.kube_contexts,
+            health: self.context_health.as_deref(),
             current_context: &self.cluster.context,
             now: self.now,
             lang: self.lang(),

@@ -130,6 +130,8 @@ impl ObjectView {
 pub struct Sources<'a> {
     pub snapshot: Option<&'a Snapshot>,
     pub contexts: &'a KubeContexts,
+    /// The fleet check of every context (`None` while it runs).
+    pub health: Option<&'a [crate::fleet::Row]>,
     pub current_context: &'a str,
     pub now: Timestamp,
     pub lang: Lang,
@@ -149,36 +151,38 @@ fn muted(lang: Lang, en: &str, ko: &str) -> ViewLine {
 fn contexts(src: &Sources) -> Vec<ViewLine> {
     let c = src.contexts;
     let mut out = Vec::new();
-    let rows: Vec<[String; 4]> = c
+    let rows: Vec<([String; 5], Tone)> = c
         .entries
         .iter()
         .map(|e| {
-            let mark = if e.name == src.current_context {
-                "*"
+            let current = e.name == src.current_context;
+            let mark = if current { "*" } else { " " };
+            let (health, tone) = health(src, &e.name);
+            let tone = if current && tone == Tone::Plain {
+                Tone::Ok
             } else {
-                " "
+                tone
             };
-            [
-                format!("{mark} {}", e.name),
-                e.server.clone().unwrap_or_else(|| "-".into()),
-                e.namespace.clone().unwrap_or_else(|| "-".into()),
-                e.user.clone().unwrap_or_else(|| "-".into()),
-            ]
+            (
+                [
+                    format!("{mark} {}", e.name),
+                    health,
+                    e.server.clone().unwrap_or_else(|| "-".into()),
+                    e.namespace.clone().unwrap_or_else(|| "-".into()),
+                    e.user.clone().unwrap_or_else(|| "-".into()),
+                ],
+                tone,
+            )
         })
         .collect();
-    let head = [
-        "  CONTEXT".to_string(),
-        "SERVER".into(),
-        "NAMESPACE".into(),
-        "USER".into(),
-    ];
-    let mut widths = [0usize; 4];
-    for r in std::iter::once(&head).chain(&rows) {
+    let head = ["  CONTEXT", "HEALTH", "SERVER", "NAMESPACE", "USER"].map(String::from);
+    let mut widths = [0usize; 5];
+    for r in std::iter::once(&head).chain(rows.iter().map(|(r, _)| r)) {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(unicode_width::UnicodeWidthStr::width(cell.as_str()));
         }
     }
-    let fmt = |r: &[String; 4]| {
+    let fmt = |r: &[String; 5]| {
         r.iter()
             .zip(widths)
             .map(|(cell, w)| pad(cell, w))
@@ -188,13 +192,8 @@ fn contexts(src: &Sources) -> Vec<ViewLine> {
             .to_string()
     };
     out.push(line(Tone::Heading, fmt(&head)));
-    for (r, e) in rows.iter().zip(&c.entries) {
-        let tone = if e.name == src.current_context {
-            Tone::Ok
-        } else {
-            Tone::Plain
-        };
-        out.push(line(tone, fmt(r)));
+    for (r, tone) in &rows {
+        out.push(line(*tone, fmt(r)));
     }
     out.push(line(Tone::Plain, ""));
     if c.demo {
@@ -213,6 +212,41 @@ fn contexts(src: &Sources) -> Vec<ViewLine> {
         ));
     }
     out
+}
+
+/// A context's health column: the fleet check's verdict, root cause and node coverage.
+fn health(src: &Sources, name: &str) -> (String, Tone) {
+    use crate::fleet::Verdict;
+    if src.contexts.demo {
+        return ("-".into(), Tone::Plain);
+    }
+    let Some(rows) = src.health else {
+        let text = if src.lang == Lang::Ko {
+            "점검 중…"
+        } else {
+            "checking…"
+        };
+        return (text.into(), Tone::Muted);
+    };
+    let Some(row) = rows.iter().find(|r| r.context == name) else {
+        return ("-".into(), Tone::Muted);
+    };
+    let nodes = row.node_metrics.map_or(String::new(), |c| {
+        format!(" {}/{}", c.with_metrics, c.nodes)
+    });
+    match row.verdict {
+        Verdict::Healthy => (format!("healthy{nodes}"), Tone::Plain),
+        Verdict::Problems => (
+            format!(
+                "{}{nodes}",
+                row.root_cause
+                    .as_ref()
+                    .map_or("problems".to_string(), |r| r.id.clone())
+            ),
+            Tone::Warning,
+        ),
+        Verdict::Unreachable => ("unreachable".into(), Tone::Error),
+    }
 }
 
 fn pad(s: &str, width: usize) -> String {
@@ -760,6 +794,7 @@ mod tests {
         v.rebuild(&Sources {
             snapshot: Some(&snap),
             contexts: &ctx,
+            health: None,
             current_context: "x",
             now: sample::now(),
             lang: Lang::En,
@@ -820,6 +855,7 @@ mod tests {
         v.rebuild(&Sources {
             snapshot: Some(&snap),
             contexts: &ctx,
+            health: None,
             current_context: "x",
             now: sample::now(),
             lang: Lang::En,
