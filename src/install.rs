@@ -308,6 +308,16 @@ pub fn pod_selector(d: &Deployment) -> Option<String> {
     )
 }
 
+/// The ServiceAccount the Deployment's pods run as (`serviceAccountName`, the deprecated
+/// `serviceAccount`, else `default`): the identity metrics-server's RBAC must grant.
+pub fn service_account(d: &Deployment) -> String {
+    let spec = d.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+    spec.and_then(|s| s.service_account_name.clone())
+        .or_else(|| spec.and_then(|s| s.service_account.clone()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "default".to_string())
+}
+
 fn label<'a>(d: &'a Deployment, key: &str) -> Option<&'a str> {
     d.metadata.labels.as_ref()?.get(key).map(String::as_str)
 }

@@ -55,6 +55,95 @@ pub struct Snapshot {
     pub permissions: Vec<Permission>,
     /// Calls that failed or were forbidden, in the order they were made.
     pub failures: Vec<CallFailure>,
+    /// What metrics-server's own ServiceAccount may do (SubjectAccessReviews); `None` when not
+    /// checked (then see `not_checked`).
+    pub sa_access: Option<ServiceAccountAccess>,
+    /// The CA metrics-server verifies kubelets against, when it could be read.
+    pub cluster_ca: Option<TrustAnchor>,
+    /// The serving certificate chain each probed kubelet presented (read without verifying).
+    pub kubelet_tls: Vec<KubeletTls>,
+    /// `kube-node-lease` Leases: each kubelet writes `renewTime` with its own clock.
+    pub node_leases: Vec<NodeLease>,
+    /// The API server's clock (its `Date` header) when the snapshot was taken.
+    pub apiserver_time: Option<Timestamp>,
+    /// Evidence checks that could not run, and why: coverage, never a finding by itself.
+    pub not_checked: Vec<NotChecked>,
+}
+
+/// The answers of SubjectAccessReviews for metrics-server's ServiceAccount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceAccountAccess {
+    /// `namespace/name` of the ServiceAccount the Deployment's pods run as.
+    pub service_account: String,
+    pub reviews: Vec<AccessReview>,
+}
+
+/// One SubjectAccessReview: may the ServiceAccount `verb` the resource?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessReview {
+    pub verb: String,
+    pub group: String,
+    pub resource: String,
+    pub subresource: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub allowed: bool,
+    /// The authorizer's reason, if it gave one.
+    pub reason: Option<String>,
+}
+
+impl AccessReview {
+    /// `get configmaps/extension-apiserver-authentication -n kube-system`, the can-i spelling.
+    pub fn describe(&self) -> String {
+        let mut res = self.resource.clone();
+        if !self.group.is_empty() {
+            res = format!("{res}.{}", self.group);
+        }
+        if let Some(sub) = &self.subresource {
+            res = format!("{res}/{sub}");
+        }
+        if let Some(name) = &self.name {
+            res = format!("{res}/{name}");
+        }
+        match &self.namespace {
+            Some(ns) => format!("{} {res} -n {ns}", self.verb),
+            None => format!("{} {res}", self.verb),
+        }
+    }
+}
+
+/// A CA certificate bundle and where it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustAnchor {
+    /// `configmap kube-system/kube-root-ca.crt`.
+    pub source: String,
+    pub pem: String,
+}
+
+/// What a TLS dial to one kubelet, at the address and port metrics-server uses, showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeletTls {
+    pub node: String,
+    pub address: String,
+    pub port: u16,
+    /// The presented chain, DER, leaf first; `Err` says why it could not be read (refused,
+    /// timed out): the node is then not checked, which is no finding by itself.
+    pub chain: Result<Vec<Vec<u8>>, String>,
+}
+
+/// A node's Lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeLease {
+    pub node: String,
+    pub renew_time: Option<Timestamp>,
+}
+
+/// An evidence check that could not run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotChecked {
+    /// What would have been checked, with the rules it feeds: `metrics-server RBAC (F07, F24)`.
+    pub what: String,
+    pub why: String,
 }
 
 /// Who and where we are talking to.

@@ -3,10 +3,13 @@
 //! logs → kubelets → data → HPAs. Order does not affect the result, which is sorted afterwards.
 
 mod access;
+mod certs;
+mod clock;
 mod config;
 mod hpa;
 mod nodes;
 mod pod;
+mod rbac;
 mod registration;
 mod scrape;
 
@@ -17,7 +20,10 @@ pub(crate) fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     registration::check(ctx, out);
     pod::check(ctx, out);
     scrape::check(ctx, out);
+    certs::check(ctx, out);
+    rbac::check(ctx, out);
     nodes::check(ctx, out);
+    clock::check(ctx, out);
     hpa::check(ctx, out);
     config::check(ctx, out);
     access::check(ctx, out);
