@@ -197,8 +197,7 @@ mod tests {
     fn leaf(ca: &Ca, sans: &[&str]) -> Vec<u8> {
         let key = KeyPair::generate().unwrap();
         let mut p =
-            CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                .unwrap();
+            CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
         p.distinguished_name.push(DnType::CommonName, "node-1");
         p.not_before = date_time_ymd(2020, 1, 1);
         p.not_after = date_time_ymd(2021, 1, 1);
@@ -217,9 +216,17 @@ mod tests {
         let inside: Timestamp = "2020-06-01T00:00:00Z".parse().unwrap();
         assert_eq!(i.invalid_at(inside), None);
         let later: Timestamp = "2022-01-01T00:00:00Z".parse().unwrap();
-        assert!(i.invalid_at(later).unwrap().starts_with("expired at 2021-01-01"));
+        assert!(
+            i.invalid_at(later)
+                .unwrap()
+                .starts_with("expired at 2021-01-01")
+        );
         let earlier: Timestamp = "2019-01-01T00:00:00Z".parse().unwrap();
-        assert!(i.invalid_at(earlier).unwrap().starts_with("not valid before"));
+        assert!(
+            i.invalid_at(earlier)
+                .unwrap()
+                .starts_with("not valid before")
+        );
         let root = info(&ca.der).unwrap();
         assert!(root.is_ca && root.self_issued);
     }
@@ -246,10 +253,19 @@ mod tests {
         let foreign = leaf(&other, &["node-1"]);
         assert!(signed_by(&good, &cluster.der));
         assert!(!signed_by(&foreign, &cluster.der));
-        assert!(chains_to(std::slice::from_ref(&good), &[cluster.der.clone()]));
-        assert!(!chains_to(std::slice::from_ref(&foreign), &[cluster.der.clone()]));
+        assert!(chains_to(
+            std::slice::from_ref(&good),
+            &[cluster.der.clone()]
+        ));
+        assert!(!chains_to(
+            std::slice::from_ref(&foreign),
+            &[cluster.der.clone()]
+        ));
         // The foreign CA presented as an intermediate does not help: it is not signed by the root.
-        assert!(!chains_to(&[foreign.clone(), other.der.clone()], &[cluster.der.clone()]));
+        assert!(!chains_to(
+            &[foreign.clone(), other.der.clone()],
+            &[cluster.der.clone()]
+        ));
         assert!(!chains_to(&[], &[cluster.der.clone()]));
         // A CA with the same name but another key is not the issuer.
         let impostor = ca("kubernetes");

@@ -373,6 +373,29 @@ mod tests {
         )
     }
 
+    #[test]
+    fn the_service_account_is_the_pod_templates() {
+        // No name in the template: the pods run as `default`.
+        assert_eq!(service_account(&manifest()), "default");
+        let with = |legacy: Option<&str>, name: Option<&str>| {
+            let mut d = manifest();
+            let spec = d
+                .spec
+                .as_mut()
+                .and_then(|s| s.template.spec.as_mut())
+                .unwrap();
+            spec.service_account = legacy.map(str::to_string);
+            spec.service_account_name = name.map(str::to_string);
+            service_account(&d)
+        };
+        assert_eq!(with(Some("legacy"), None), "legacy");
+        assert_eq!(
+            with(Some("legacy"), Some("metrics-server")),
+            "metrics-server"
+        );
+        assert_eq!(with(None, Some("")), "default");
+    }
+
     fn apiservice(ns: &str, name: &str) -> APIService {
         serde_json::from_value(json!({
             "metadata": {"name": "v1beta1.metrics.k8s.io"},

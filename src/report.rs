@@ -62,6 +62,24 @@ pub struct CheckJson<'a> {
     /// The HPA blast radius: `{"total", "blind": [{"namespace", "name", "reason", "message",
     /// "source"}], "namespaces"}`.
     pub hpas: crate::diagnose::HpaBlast,
+    /// Evidence read beyond the objects: what was measured, and what could not be checked.
+    pub evidence: EvidenceJson<'a>,
+}
+
+/// `check -o json`'s `evidence`: the checks behind API-evidence findings, and their coverage.
+#[derive(Debug, Serialize)]
+pub struct EvidenceJson<'a> {
+    /// SubjectAccessReviews for metrics-server's ServiceAccount; `null` when not made.
+    pub service_account: Option<&'a crate::snapshot::ServiceAccountAccess>,
+    /// Where the cluster CA kubelet certificates were compared with came from.
+    pub cluster_ca: Option<&'a str>,
+    /// Kubelets whose serving certificate was read: `{"node", "endpoint", "read", "error"}`.
+    pub kubelet_certs: Vec<serde_json::Value>,
+    /// The API server's clock (`Date` header) when the snapshot was taken.
+    pub apiserver_time: Option<String>,
+    pub node_leases: usize,
+    /// `[{"what", "why"}]`: evidence checks that could not run.
+    pub not_checked: &'a [crate::snapshot::NotChecked],
 }
 
 #[derive(Debug, Serialize)]
@@ -86,6 +104,25 @@ pub fn check_json(snap: &Snapshot, findings: &[Finding]) -> String {
         failed_calls: &snap.failures,
         permissions: &snap.permissions,
         hpas: crate::diagnose::blast_radius(snap),
+        evidence: EvidenceJson {
+            service_account: snap.sa_access.as_ref(),
+            cluster_ca: snap.cluster_ca.as_ref().map(|a| a.source.as_str()),
+            kubelet_certs: snap
+                .kubelet_tls
+                .iter()
+                .map(|k| {
+                    serde_json::json!({
+                        "node": k.node,
+                        "endpoint": format!("{}:{}", k.address, k.port),
+                        "read": k.chain.is_ok(),
+                        "error": k.chain.as_ref().err(),
+                    })
+                })
+                .collect(),
+            apiserver_time: snap.apiserver_time.map(|t| t.to_string()),
+            node_leases: snap.node_leases.len(),
+            not_checked: &snap.not_checked,
+        },
     };
     // Serialising plain data with string keys cannot fail.
     serde_json::to_string_pretty(&doc).unwrap_or_default()

@@ -45,7 +45,7 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
             }
         },
         cluster_ca(conn, install.as_ref().map(|i| i.namespace.as_str())),
-        kubelet_chains(snap, flags.as_ref()),
+        kubelet_chains(conn, snap, flags.as_ref()),
         node_leases(conn),
         apiserver_time(conn),
     );
@@ -105,7 +105,14 @@ pub const SA_REVIEWS: [Attrs; 9] = [
         Some("kube-system"),
         Some("extension-apiserver-authentication"),
     ),
-    ("create", "authentication.k8s.io", "tokenreviews", None, None, None),
+    (
+        "create",
+        "authentication.k8s.io",
+        "tokenreviews",
+        None,
+        None,
+        None,
+    ),
     (
         "create",
         "authorization.k8s.io",
@@ -130,55 +137,57 @@ async fn service_account_access(
         "system:authenticated".to_string(),
     ];
     let api: Api<SubjectAccessReview> = Api::all(conn.client.clone());
-    let reviews = SA_REVIEWS.iter().map(|&(verb, group, resource, sub, rns, name)| {
-        let review = SubjectAccessReview {
-            spec: SubjectAccessReviewSpec {
-                user: Some(user.clone()),
-                groups: Some(groups.clone()),
-                resource_attributes: Some(ResourceAttributes {
-                    verb: Some(verb.into()),
-                    group: Some(group.into()),
-                    resource: Some(resource.into()),
-                    subresource: sub.map(str::to_string),
-                    namespace: rns.map(str::to_string),
-                    name: name.map(str::to_string),
-                    ..ResourceAttributes::default()
-                }),
-                ..SubjectAccessReviewSpec::default()
-            },
-            ..SubjectAccessReview::default()
-        };
-        let api = api.clone();
-        async move {
-            let r = call(Call::new("create", "subjectaccessreviews"), async move {
-                api.create(&PostParams::default(), &review).await
-            })
-            .await;
-            let status = r.and_then(|r| {
-                r.status.ok_or_else(|| crate::snapshot::CallFailure {
-                    verb: "create".into(),
-                    resource: "subjectaccessreviews".into(),
-                    namespace: None,
-                    name: None,
-                    code: None,
-                    message: "the review came back without a status".into(),
-                })
-            });
-            (
-                AccessReview {
-                    verb: verb.into(),
-                    group: group.into(),
-                    resource: resource.into(),
-                    subresource: sub.map(str::to_string),
-                    namespace: rns.map(str::to_string),
-                    name: name.map(str::to_string),
-                    allowed: false,
-                    reason: None,
+    let reviews = SA_REVIEWS
+        .iter()
+        .map(|&(verb, group, resource, sub, rns, name)| {
+            let review = SubjectAccessReview {
+                spec: SubjectAccessReviewSpec {
+                    user: Some(user.clone()),
+                    groups: Some(groups.clone()),
+                    resource_attributes: Some(ResourceAttributes {
+                        verb: Some(verb.into()),
+                        group: Some(group.into()),
+                        resource: Some(resource.into()),
+                        subresource: sub.map(str::to_string),
+                        namespace: rns.map(str::to_string),
+                        name: name.map(str::to_string),
+                        ..ResourceAttributes::default()
+                    }),
+                    ..SubjectAccessReviewSpec::default()
                 },
-                status,
-            )
-        }
-    });
+                ..SubjectAccessReview::default()
+            };
+            let api = api.clone();
+            async move {
+                let r = call(Call::new("create", "subjectaccessreviews"), async move {
+                    api.create(&PostParams::default(), &review).await
+                })
+                .await;
+                let status = r.and_then(|r| {
+                    r.status.ok_or_else(|| crate::snapshot::CallFailure {
+                        verb: "create".into(),
+                        resource: "subjectaccessreviews".into(),
+                        namespace: None,
+                        name: None,
+                        code: None,
+                        message: "the review came back without a status".into(),
+                    })
+                });
+                (
+                    AccessReview {
+                        verb: verb.into(),
+                        group: group.into(),
+                        resource: resource.into(),
+                        subresource: sub.map(str::to_string),
+                        namespace: rns.map(str::to_string),
+                        name: name.map(str::to_string),
+                        allowed: false,
+                        reason: None,
+                    },
+                    status,
+                )
+            }
+        });
     let mut answered = Vec::new();
     let mut first_failure = None;
     for (mut review, status) in join_all(reviews).await {
@@ -247,11 +256,12 @@ async fn cluster_ca(conn: &Connection, ns: Option<&str>) -> Result<TrustAnchor, 
 
 /// Dial the kubelets the way metrics-server would and keep the chain each one presents.
 async fn kubelet_chains(
+    conn: &Connection,
     snap: &Snapshot,
     flags: Option<&Flags>,
 ) -> Result<Vec<KubeletTls>, NotChecked> {
     let what = "kubelet serving certificates (F15, F16, F17)".to_string();
-    if snap.nodes.is_empty() {
+    if snap.nodes.is_empty() || !conn.dials {
         return Ok(Vec::new());
     }
     let types = match flags {

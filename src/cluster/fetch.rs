@@ -59,7 +59,10 @@ impl Call {
 }
 
 /// Run one API call with the timeout, turning any error into a [`CallFailure`].
-pub(super) async fn call<T>(what: Call, fut: impl Future<Output = kube::Result<T>>) -> Result<T, CallFailure> {
+pub(super) async fn call<T>(
+    what: Call,
+    fut: impl Future<Output = kube::Result<T>>,
+) -> Result<T, CallFailure> {
     let failure = |code, message| CallFailure {
         verb: what.verb.to_string(),
         resource: what.resource.clone(),

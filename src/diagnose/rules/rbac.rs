@@ -69,11 +69,16 @@ fn scrape(ctx: &Ctx, access: &ServiceAccountAccess) -> Option<Finding> {
 
 /// F27: the node and pod informers cannot list or watch.
 fn informers(access: &ServiceAccountAccess) -> Option<Finding> {
-    let lines: Vec<String> = [("list", "nodes"), ("watch", "nodes"), ("list", "pods"), ("watch", "pods")]
-        .iter()
-        .filter_map(|(verb, res)| denied(access, verb, res, None))
-        .map(|r| line(access, r))
-        .collect();
+    let lines: Vec<String> = [
+        ("list", "nodes"),
+        ("watch", "nodes"),
+        ("list", "pods"),
+        ("watch", "pods"),
+    ]
+    .iter()
+    .filter_map(|(verb, res)| denied(access, verb, res, None))
+    .map(|r| line(access, r))
+    .collect();
     if lines.is_empty() {
         return None;
     }
