@@ -723,6 +723,22 @@ async fn kubelet_cert_without_ip_san_is_f16_not_f15() {
     let conn = conn(&c.admin_kubeconfig).await;
     let findings = assert_headline(&conn, 16).await;
     assert!(!has(&findings, 15), "{:?}", ids(&findings));
+    // The same conclusion from the certificate kwok presents at the address metrics-server
+    // dials (issue 9, evidence beyond log text): signed by the cluster CA (so no F15 from the
+    // cert either), SANs without the IP.
+    let f16 = finding(&findings, 16);
+    for n in NODES {
+        let line = evidence_line(f16, &format!("kubelet cert of {n} (127.0.0.1:"));
+        eprintln!("[e2e] F16 from the cert: {line}");
+        assert!(
+            line.ends_with(&format!(
+                "SANs DNS:{}, DNS:{}; no IP SAN for 127.0.0.1",
+                support::certs::KUBELET_DNS_SANS[0],
+                support::certs::KUBELET_DNS_SANS[1]
+            )),
+            "{line}"
+        );
+    }
     fix_x509_until_healthy(&c, &conn).await;
 }
 
@@ -885,6 +901,25 @@ async fn read_only_user_gets_diagnosis_but_no_fixes() {
         ids(&findings)
     );
     assert!(!snap.logs.is_empty(), "viewer can read the logs");
+    // The viewer may not create SubjectAccessReviews: metrics-server's RBAC is not checked,
+    // which is coverage, not a finding.
+    assert!(snap.sa_access.is_none());
+    let rbac = snap
+        .not_checked
+        .iter()
+        .find(|n| n.what.contains("RBAC of ServiceAccount"))
+        .unwrap_or_else(|| panic!("no coverage note: {:?}", snap.not_checked));
+    eprintln!("[e2e] not checked as viewer: {} — {}", rbac.what, rbac.why);
+    assert!(
+        rbac.why.contains("create subjectaccessreviews"),
+        "{}",
+        rbac.why
+    );
+    assert!(
+        !has(&findings, 24) && !has(&findings, 27),
+        "{:?}",
+        ids(&findings)
+    );
     let refusal = snap
         .denied(Action::PatchDeployment)
         .expect("the permission matrix must refuse the fix");
