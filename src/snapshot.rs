@@ -60,6 +60,9 @@ pub struct Snapshot {
     pub sa_access: Option<ServiceAccountAccess>,
     /// The CA metrics-server verifies kubelets against, when it could be read.
     pub cluster_ca: Option<TrustAnchor>,
+    /// metrics-server's serving certificate when `--tls-cert-file` is on a mounted Secret and
+    /// the Secret could be read (`source` names it, `pem` is the file).
+    pub serving_cert: Option<TrustAnchor>,
     /// The serving certificate chain each probed kubelet presented (read without verifying).
     pub kubelet_tls: Vec<KubeletTls>,
     /// `kube-node-lease` Leases: each kubelet writes `renewTime` with its own clock.
@@ -112,7 +115,7 @@ impl AccessReview {
     }
 }
 
-/// A CA certificate bundle and where it was read.
+/// A PEM certificate file (a CA bundle, or a serving certificate) and where it was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrustAnchor {
     /// `configmap kube-system/kube-root-ca.crt`.

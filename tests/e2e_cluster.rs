@@ -1272,6 +1272,48 @@ async fn api_evidence_certs_rbac_ca_bundle_and_leases() {
         .await
         .expect("patch the APIService caBundle");
 
+    // 3b. metrics-server serves a certificate from a Secret, issued by another CA for the
+    // wrong name (the host process keeps its own: the supervisor passes only --kubelet-* flags).
+    let other_key = rcgen::KeyPair::generate().expect("key");
+    let mut other = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    other
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "cert-manager-ca");
+    other.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let other = rcgen::Issuer::new(other, other_key);
+    let serving_key = rcgen::KeyPair::generate().expect("key");
+    let serving = rcgen::CertificateParams::new(vec!["metrics-server".to_string()])
+        .expect("params")
+        .signed_by(&serving_key, &other)
+        .expect("serving cert");
+    let secret = serde_json::json!({
+        "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+        "metadata": {"name": "metrics-server-tls", "namespace": MS_NAMESPACE},
+        "stringData": {"tls.crt": serving.pem(), "tls.key": serving_key.serialize_pem()}
+    });
+    Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client.clone(), MS_NAMESPACE)
+        .create(
+            &kube::api::PostParams::default(),
+            &serde_json::from_value(secret).expect("secret"),
+        )
+        .await
+        .expect("create the serving Secret");
+    let d = apply::get_deployment(&client, MS_NAMESPACE, MS_NAME)
+        .await
+        .expect("get");
+    let mut args = args_of(&d);
+    args.push("--tls-cert-file=/etc/tls/tls.crt".into());
+    args.push("--tls-private-key-file=/etc/tls/tls.key".into());
+    let patch = serde_json::json!({"spec": {"template": {"spec": {
+        "volumes": [{"name": "tls", "secret": {"secretName": "metrics-server-tls"}}],
+        "containers": [{"name": "metrics-server", "args": args,
+                        "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls", "readOnly": true}]}]
+    }}}});
+    Api::<Deployment>::namespaced(client.clone(), MS_NAMESPACE)
+        .patch(MS_NAME, &PatchParams::default(), &Patch::Strategic(&patch))
+        .await
+        .expect("mount the serving Secret");
+
     // 4. node-2's kubelet renews its Lease with a clock ten minutes fast.
     let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(600);
     let lease = serde_json::json!({
@@ -1336,6 +1378,18 @@ async fn api_evidence_certs_rbac_ca_bundle_and_leases() {
         line,
         "APIService caBundle: CN=metrics-server-ca expired at 2024-01-01T00:00:00Z"
     );
+    let prefix = format!(
+        "serving cert of metrics-server (secret {MS_NAMESPACE}/metrics-server-tls key tls.crt): "
+    );
+    let issuer = format!(
+        "{prefix}issued by CN=cert-manager-ca, not signed by the caBundle's CA CN=metrics-server-ca"
+    );
+    let sans =
+        format!("{prefix}SANs DNS:metrics-server; no DNS SAN for {MS_NAME}.{MS_NAMESPACE}.svc");
+    eprintln!("[e2e] F08 evidence: {:#?}", f08.evidence);
+    for want in [issuer, sans] {
+        assert!(f08.evidence.contains(&want), "{want}: {:#?}", f08.evidence);
+    }
     let f31 = finding(&findings, 31);
     eprintln!("[e2e] F31: {:?}", f31.evidence);
     assert_eq!(f31.nodes, [NODES[1]]);

@@ -37,7 +37,7 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
     let deployment = snap.deployment.clone();
     let ms = install.as_ref().zip(deployment.as_ref());
     let flags = ms.and_then(|(i, d)| container_flags(i, d));
-    let (sa, ca, tls, leases, time) = tokio::join!(
+    let (sa, ca, tls, leases, time, serving) = tokio::join!(
         async {
             match ms {
                 Some((i, d)) => Some(service_account_access(conn, i, d).await),
@@ -48,7 +48,13 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
         kubelet_chains(conn, snap, flags.as_ref()),
         node_leases(conn),
         apiserver_time(conn),
+        serving_cert(conn, ms, flags.as_ref()),
     );
+    match serving {
+        Some(Ok(cert)) => snap.serving_cert = Some(cert),
+        Some(Err(why)) => snap.not_checked.push(why),
+        None => {}
+    }
     match sa {
         Some(Ok(access)) => snap.sa_access = Some(access),
         Some(Err(why)) => snap.not_checked.push(why),
@@ -67,6 +73,46 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
         Err(why) => snap.not_checked.push(why),
     }
     snap.apiserver_time = time;
+}
+
+/// metrics-server's serving certificate, when `--tls-cert-file` names a file on a Secret mount.
+/// `None` when it generates its own (`--cert-dir`) or the file is on another kind of volume.
+async fn serving_cert(
+    conn: &Connection,
+    ms: Option<(&Install, &Deployment)>,
+    flags: Option<&Flags>,
+) -> Option<Result<TrustAnchor, NotChecked>> {
+    let (install, d) = ms?;
+    let path = flags?.value("tls-cert-file")?;
+    let (secret, key) = install::secret_file(d, &install.container, &path)?;
+    let ns = install.namespace.as_str();
+    let api: Api<k8s_openapi::api::core::v1::Secret> = Api::namespaced(conn.client.clone(), ns);
+    let got = call(
+        Call::new("get", "secrets").ns(ns).name(&secret),
+        api.get_opt(&secret),
+    )
+    .await;
+    let what = format!("metrics-server's serving certificate in secret {ns}/{secret} (F08)");
+    Some(match got {
+        Ok(Some(s)) => match s.data.as_ref().and_then(|d| d.get(&key)) {
+            Some(bytes) => Ok(TrustAnchor {
+                source: format!("secret {ns}/{secret} key {key}"),
+                pem: String::from_utf8_lossy(&bytes.0).into_owned(),
+            }),
+            None => Err(NotChecked {
+                what,
+                why: format!("the secret has no key {key}"),
+            }),
+        },
+        Ok(None) => Err(NotChecked {
+            what,
+            why: "the secret does not exist".into(),
+        }),
+        Err(f) => Err(NotChecked {
+            what,
+            why: f.describe(),
+        }),
+    })
 }
 
 fn container_flags(install: &Install, d: &Deployment) -> Option<Flags> {

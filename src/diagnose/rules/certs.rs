@@ -24,7 +24,10 @@ fn reference_time(ctx: &Ctx) -> jiff::Timestamp {
     ctx.snap.apiserver_time.unwrap_or(ctx.now)
 }
 
-/// F08 from the bundle itself: nothing parsable, or every CA in it outside its validity.
+/// F08 from the bundle itself (nothing parsable, every CA outside its validity) and, when
+/// metrics-server's serving certificate was read from its Secret, from comparing the two: not
+/// signed by a CA of the bundle, no SAN for `<service>.<namespace>.svc` (the name the API server
+/// verifies), or expired.
 fn ca_bundle(ctx: &Ctx) -> Option<Finding> {
     let spec = ctx.snap.apiservice.as_ref()?.spec.as_ref()?;
     if spec.insecure_skip_tls_verify == Some(true) {
@@ -35,10 +38,11 @@ fn ca_bundle(ctx: &Ctx) -> Option<Finding> {
         return None;
     }
     let f = || Finding::from_catalog(RuleId::ServingCertUntrusted);
-    let parsed: Vec<CertInfo> = certs::pem_certs(bundle)
-        .iter()
-        .filter_map(|der| certs::info(der).ok())
+    let roots: Vec<Vec<u8>> = certs::pem_certs(bundle)
+        .into_iter()
+        .filter(|der| certs::info(der).is_ok())
         .collect();
+    let parsed: Vec<CertInfo> = roots.iter().filter_map(|d| certs::info(d).ok()).collect();
     if parsed.is_empty() {
         return Some(f().with_evidence(format!(
             "APIService caBundle ({} bytes) holds no parsable PEM certificate: the API server \
@@ -47,21 +51,63 @@ fn ca_bundle(ctx: &Ctx) -> Option<Finding> {
         )));
     }
     let now = reference_time(ctx);
+    let mut lines = Vec::new();
     let invalid: Vec<String> = parsed
         .iter()
         .filter_map(|c| c.invalid_at(now).map(|why| format!("{} {why}", c.subject)))
         .collect();
-    if invalid.len() < parsed.len() {
+    if invalid.len() == parsed.len() {
+        lines.extend(
+            invalid
+                .into_iter()
+                .map(|l| format!("APIService caBundle: {l}")),
+        );
+        lines.push(format!(
+            "no certificate in the caBundle is valid at {now}: the API server rejects \
+             metrics-server's serving certificate"
+        ));
+    }
+    if let Some(serving) = &ctx.snap.serving_cert {
+        let chain = certs::pem_certs(serving.pem.as_bytes());
+        let who = format!("serving cert of metrics-server ({})", serving.source);
+        match chain.first().and_then(|d| certs::info(d).ok()) {
+            None => lines.push(format!("{who}: no parsable PEM certificate")),
+            Some(leaf) => {
+                if !certs::chains_to(&chain, &roots) {
+                    let names: Vec<&str> = parsed.iter().map(|c| c.subject.as_str()).collect();
+                    lines.push(format!(
+                        "{who}: issued by {}, not signed by the caBundle's CA {}",
+                        leaf.issuer,
+                        join(&names)
+                    ));
+                }
+                let service = spec.service.as_ref().and_then(|s| {
+                    Some(format!(
+                        "{}.{}.svc",
+                        s.name.as_deref()?,
+                        s.namespace.as_deref()?
+                    ))
+                });
+                if let Some(host) = service.filter(|h| !leaf.covers(h)) {
+                    lines.push(format!(
+                        "{who}: SANs {}; no DNS SAN for {host}",
+                        leaf.sans()
+                    ));
+                }
+                if let Some(why) = leaf.invalid_at(now) {
+                    lines.push(format!("{who}: {why}"));
+                }
+            }
+        }
+    }
+    if lines.is_empty() {
         return None;
     }
     let mut finding = f();
-    for line in invalid {
-        finding = finding.with_evidence(format!("APIService caBundle: {line}"));
+    for line in lines {
+        finding = finding.with_evidence(line);
     }
-    Some(finding.with_evidence(format!(
-        "no certificate in the caBundle is valid at {now}: the API server rejects metrics-server's \
-         serving certificate"
-    )))
+    Some(finding)
 }
 
 /// `kubelet cert of node-1 (127.0.0.1:10250)`.

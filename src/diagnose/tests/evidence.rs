@@ -423,6 +423,65 @@ fn a_valid_ca_bundle_or_skipped_verification_adds_nothing() {
     assert!(run(&snap).is_empty());
 }
 
+/// The healthy snapshot verifying metrics-server against `bundle`, serving `serving` from a
+/// Secret.
+fn with_serving_cert(bundle: &Ca, serving: &str) -> Snapshot {
+    let mut snap = with_ca_bundle(sample::healthy(), bundle.pem.as_bytes());
+    snap.serving_cert = Some(TrustAnchor {
+        source: "secret kube-system/metrics-server-tls key tls.crt".into(),
+        pem: serving.to_string(),
+    });
+    snap
+}
+
+fn pem_of(der: Vec<u8>) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+#[test]
+fn a_serving_cert_from_another_ca_or_without_the_service_name_is_f08() {
+    let bundle = ca("metrics-server-ca", None);
+    let other = ca("cert-manager-ca", None);
+    let svc = "metrics-server.kube-system.svc";
+    let f = run(&with_serving_cert(
+        &bundle,
+        &pem_of(leaf(&other, &[svc], None)),
+    ));
+    assert_says(
+        get(&f, 8),
+        "serving cert of metrics-server (secret kube-system/metrics-server-tls key tls.crt): \
+         issued by CN=cert-manager-ca, not signed by the caBundle's CA CN=metrics-server-ca",
+    );
+    let f = run(&with_serving_cert(
+        &bundle,
+        &pem_of(leaf(&bundle, &["metrics-server"], None)),
+    ));
+    let f08 = get(&f, 8);
+    assert_says(
+        f08,
+        "SANs DNS:metrics-server; no DNS SAN for metrics-server.kube-system.svc",
+    );
+    assert!(!says(f08, "not signed by"), "{:?}", f08.evidence);
+}
+
+#[test]
+fn a_serving_cert_signed_by_the_bundle_for_the_service_adds_nothing() {
+    let bundle = ca("metrics-server-ca", None);
+    let good = pem_of(leaf(&bundle, &["metrics-server.kube-system.svc"], None));
+    let findings = run(&with_serving_cert(&bundle, &good));
+    assert!(findings.is_empty(), "{:?}", ids(&findings));
+}
+
 // --- Clock skew from Leases ---------------------------------------------------------------------
 
 fn with_leases(mut snap: Snapshot, renews: &[(&str, &str)]) -> Snapshot {
