@@ -172,6 +172,7 @@ mod words {
     pub const FIX: Text = Text::new("fix", "조치");
     pub const PERMISSIONS: Text = Text::new("Permissions:", "권한:");
     pub const MAY_NOT: Text = Text::new("you may not:", "다음 작업을 할 수 없습니다:");
+    pub const NOT_CHECKED: Text = Text::new("Not checked:", "점검하지 못함:");
     pub const NO_NODE_METRICS: Text =
         Text::new("node metrics unavailable", "노드 메트릭을 가져올 수 없음");
 }
@@ -261,6 +262,14 @@ pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lan
             w(words::MAY_NOT),
             denied.join("; ")
         );
+    }
+    if !snap.not_checked.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold(w(words::NOT_CHECKED)));
+        for n in &snap.not_checked {
+            // The reason quotes the API server: untrusted text.
+            let line = format!("· {}: {}", n.what, shown(&n.why));
+            let _ = writeln!(out, "  {}", paint.dim(&line));
+        }
     }
     out
 }
@@ -467,6 +476,34 @@ mod tests {
         assert!(
             text.contains("경고    F39 mstui에 get pods/log 권한이 없음"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn checks_that_could_not_run_are_listed_in_both_formats() {
+        let (mut snap, findings) = x509();
+        let plain = check_text(&snap, &findings, PLAIN, Lang::En);
+        assert!(!plain.contains("Not checked:"), "{plain}");
+        snap.not_checked.push(crate::snapshot::NotChecked {
+            what: "the RBAC of ServiceAccount kube-system/metrics-server (F07, F24, F27, F39)"
+                .into(),
+            why: "create subjectaccessreviews: forbidden\x1b[2J".into(),
+        });
+        let text = check_text(&snap, &findings, PLAIN, Lang::En);
+        assert!(
+            text.contains(
+                "Not checked:\n  · the RBAC of ServiceAccount kube-system/metrics-server (F07, \
+                 F24, F27, F39): create subjectaccessreviews: forbidden"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'), "the server's reason is sanitised");
+        assert!(check_text(&snap, &findings, PLAIN, Lang::Ko).contains("점검하지 못함:"));
+        let doc: serde_json::Value =
+            serde_json::from_str(&check_json(&snap, &findings)).expect("JSON");
+        assert_eq!(
+            doc["evidence"]["not_checked"][0]["why"],
+            "create subjectaccessreviews: forbidden\u{1b}[2J"
         );
     }
 
