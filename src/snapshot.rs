@@ -69,8 +69,43 @@ pub struct Snapshot {
     pub node_leases: Vec<NodeLease>,
     /// The API server's clock (its `Date` header) when the snapshot was taken.
     pub apiserver_time: Option<Timestamp>,
+    /// Kubelet configuration read through `nodes/NAME/proxy/configz` (only where the user may,
+    /// only for nodes without metrics).
+    pub kubelet_configs: Vec<KubeletConfig>,
     /// Evidence checks that could not run, and why: coverage, never a finding by itself.
     pub not_checked: Vec<NotChecked>,
+}
+
+/// The parts of a kubelet's live configuration (`/configz`) that decide whether metrics-server
+/// can scrape it. `None` where the kubelet did not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KubeletConfig {
+    pub node: String,
+    /// `authentication.webhook.enabled`: bearer tokens are checked with a TokenReview.
+    pub webhook_authn: Option<bool>,
+    /// `authentication.anonymous.enabled`.
+    pub anonymous: Option<bool>,
+    /// `authorization.mode`: `Webhook` or `AlwaysAllow`.
+    pub authz_mode: Option<String>,
+    /// `readOnlyPort`: 0 when the legacy plain-HTTP port is off.
+    pub read_only_port: Option<i64>,
+}
+
+impl KubeletConfig {
+    /// Read `{"kubeletconfig": {...}}` as the kubelet's `/configz` answers.
+    pub fn from_configz(node: &str, doc: &serde_json::Value) -> Option<KubeletConfig> {
+        let c = doc.get("kubeletconfig")?;
+        let at = |path: &[&str]| path.iter().try_fold(c, |v, k| v.get(k));
+        Some(KubeletConfig {
+            node: node.to_string(),
+            webhook_authn: at(&["authentication", "webhook", "enabled"]).and_then(|v| v.as_bool()),
+            anonymous: at(&["authentication", "anonymous", "enabled"]).and_then(|v| v.as_bool()),
+            authz_mode: at(&["authorization", "mode"])
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+            read_only_port: at(&["readOnlyPort"]).and_then(|v| v.as_i64()),
+        })
+    }
 }
 
 /// The answers of SubjectAccessReviews for metrics-server's ServiceAccount.
@@ -232,6 +267,31 @@ impl Permission {
             Some(ns) => format!("{} {res} -n {ns}", self.verb),
             None => format!("{} {res}", self.verb),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configz_is_read_where_the_kubelet_says_it_and_nothing_is_assumed() {
+        let doc = serde_json::json!({"kubeletconfig": {
+            "authentication": {"webhook": {"enabled": false, "cacheTTL": "2m0s"},
+                               "anonymous": {"enabled": true}},
+            "authorization": {"mode": "Webhook"},
+            "readOnlyPort": 10255
+        }});
+        let c = KubeletConfig::from_configz("node-1", &doc).expect("a configz document");
+        assert_eq!(c.webhook_authn, Some(false));
+        assert_eq!(c.anonymous, Some(true));
+        assert_eq!(c.authz_mode.as_deref(), Some("Webhook"));
+        assert_eq!(c.read_only_port, Some(10255));
+        let sparse = KubeletConfig::from_configz("n", &serde_json::json!({"kubeletconfig": {}}))
+            .expect("empty config");
+        assert_eq!(sparse.webhook_authn, None);
+        assert_eq!(sparse.read_only_port, None);
+        assert!(KubeletConfig::from_configz("n", &serde_json::json!({"kind": "Status"})).is_none());
     }
 }
 

@@ -11,7 +11,8 @@ use crate::flags::{self, Flags};
 use crate::install::{self, Install};
 use crate::nodes::{choose_address, kubelet_port};
 use crate::snapshot::{
-    AccessReview, KubeletTls, NodeLease, NotChecked, ServiceAccountAccess, Snapshot, TrustAnchor,
+    AccessReview, KubeletConfig, KubeletTls, NodeLease, NotChecked, ServiceAccountAccess, Snapshot,
+    TrustAnchor,
 };
 use futures::future::join_all;
 use jiff::Timestamp;
@@ -30,6 +31,8 @@ use std::time::Duration;
 const DIAL_TIMEOUT: Duration = Duration::from_secs(2);
 /// At most this many kubelets are dialled (nodes without metrics first).
 pub const MAX_DIALS: usize = 16;
+/// At most this many kubelets' `/configz` are read through `nodes/proxy`.
+pub const MAX_CONFIGZ: usize = 3;
 
 /// Fill the evidence fields of `snap` (its install, Deployment and nodes are already read).
 pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
@@ -37,7 +40,7 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
     let deployment = snap.deployment.clone();
     let ms = install.as_ref().zip(deployment.as_ref());
     let flags = ms.and_then(|(i, d)| container_flags(i, d));
-    let (sa, ca, tls, leases, time, serving) = tokio::join!(
+    let (sa, ca, tls, leases, time, serving, configz) = tokio::join!(
         async {
             match ms {
                 Some((i, d)) => Some(service_account_access(conn, i, d).await),
@@ -49,7 +52,11 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
         node_leases(conn),
         apiserver_time(conn),
         serving_cert(conn, ms, flags.as_ref()),
+        kubelet_configs(conn, snap),
     );
+    let (configs, why) = configz;
+    snap.kubelet_configs = configs;
+    snap.not_checked.extend(why);
     match serving {
         Some(Ok(cert)) => snap.serving_cert = Some(cert),
         Some(Err(why)) => snap.not_checked.push(why),
@@ -461,6 +468,53 @@ pub async fn read_chain(address: &str, port: u16) -> Result<Vec<Vec<u8>>, String
         Ok(Err(e)) => Err(e),
         Ok(Ok(())) => Err(format!("{target} presented no certificate")),
     }
+}
+
+/// `/configz` of a few kubelets without metrics, through the API server's `nodes/proxy`: a
+/// powerful permission, so only used for nodes that need explaining, and never required.
+async fn kubelet_configs(
+    conn: &Connection,
+    snap: &Snapshot,
+) -> (Vec<KubeletConfig>, Option<NotChecked>) {
+    let has_metrics = |n: &Node| {
+        snap.node_metrics
+            .as_ref()
+            .is_some_and(|ms| ms.iter().any(|m| m.metadata.name == n.metadata.name))
+    };
+    let mut names: Vec<String> = snap
+        .nodes
+        .iter()
+        .filter(|n| !has_metrics(n))
+        .filter_map(|n| n.metadata.name.clone())
+        .collect();
+    names.sort();
+    names.truncate(MAX_CONFIGZ);
+    let reads = names.iter().map(|node| async move {
+        let req = http::Request::get(format!("/api/v1/nodes/{node}/proxy/configz"))
+            .body(Vec::new())
+            .map_err(|e| e.to_string())?;
+        let what = Call::new("get", "nodes/proxy").name(node);
+        let text = call(what, conn.client.request_text(req))
+            .await
+            .map_err(|f| f.describe())?;
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{node}: configz is not JSON: {e}"))?;
+        KubeletConfig::from_configz(node, &doc)
+            .ok_or_else(|| format!("{node}: configz has no kubeletconfig"))
+    });
+    let mut configs = Vec::new();
+    let mut why = Vec::new();
+    for r in join_all(reads).await {
+        match r {
+            Ok(c) => configs.push(c),
+            Err(e) => why.push(e),
+        }
+    }
+    let not_checked = (!why.is_empty()).then(|| NotChecked {
+        what: "kubelet configuration through nodes/proxy/configz (F22, F23)".into(),
+        why: why.join("; "),
+    });
+    (configs, not_checked)
 }
 
 async fn node_leases(conn: &Connection) -> Result<Vec<NodeLease>, NotChecked> {

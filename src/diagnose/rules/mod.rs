@@ -7,6 +7,7 @@ mod certs;
 mod clock;
 mod config;
 mod hpa;
+mod kubelet;
 mod nodes;
 mod pod;
 mod rbac;
@@ -21,6 +22,7 @@ pub(crate) fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     pod::check(ctx, out);
     scrape::check(ctx, out);
     certs::check(ctx, out);
+    kubelet::check(ctx, out);
     rbac::check(ctx, out);
     nodes::check(ctx, out);
     clock::check(ctx, out);

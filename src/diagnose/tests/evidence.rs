@@ -4,7 +4,8 @@
 
 use super::*;
 use crate::snapshot::{
-    AccessReview, KubeletTls, NodeLease, NotChecked, ServiceAccountAccess, TrustAnchor,
+    AccessReview, KubeletConfig, KubeletTls, NodeLease, NotChecked, ServiceAccountAccess,
+    TrustAnchor,
 };
 use jiff::Timestamp;
 use k8s_openapi::ByteString;
@@ -556,4 +557,88 @@ fn leases_in_step_or_without_the_server_clock_add_nothing() {
     let mut snap = with_leases(sample::healthy(), &[("node-2", "2025-11-10T11:40:00Z")]);
     snap.apiserver_time = None;
     assert!(run(&snap).is_empty(), "mstui's own clock is no reference");
+}
+
+// --- Kubelet configuration (configz) ------------------------------------------------------------
+
+fn config(node: &str, webhook: bool, anonymous: bool, mode: &str, ro: i64) -> KubeletConfig {
+    KubeletConfig {
+        node: node.into(),
+        webhook_authn: Some(webhook),
+        anonymous: Some(anonymous),
+        authz_mode: Some(mode.into()),
+        read_only_port: Some(ro),
+    }
+}
+
+#[test]
+fn a_kubelet_without_token_webhook_is_f23_from_its_configz() {
+    let mut snap = silent_x509();
+    snap.kubelet_configs = vec![
+        config("node-1", false, false, "AlwaysAllow", 0),
+        config("node-2", false, true, "Webhook", 0),
+        config("node-3", true, false, "Webhook", 0),
+    ];
+    let findings = run(&snap);
+    let f = get(&findings, 23);
+    assert_eq!(f.nodes, ["node-1", "node-2"]);
+    assert_says(
+        f,
+        "configz of node-1: authentication.webhook.enabled=false, \
+         authentication.anonymous.enabled=false, authorization.mode=AlwaysAllow: \
+         metrics-server's token is not checked; anonymous requests are refused too",
+    );
+    assert_says(f, "configz of node-2: authentication.webhook.enabled=false");
+    assert_says(f, "Webhook authorization refuses (403)");
+}
+
+#[test]
+fn legacy_kubelet_defaults_or_a_scraped_node_are_not_f23() {
+    let mut snap = silent_x509();
+    // Flag-configured legacy kubelet: anonymous on, AlwaysAllow: metrics-server works anonymously.
+    snap.kubelet_configs = vec![config("node-1", false, true, "AlwaysAllow", 10255)];
+    assert!(!has(&run(&snap), 23));
+    // A node with metrics was scraped, whatever its configz says.
+    let mut snap = sample::healthy();
+    snap.kubelet_configs = vec![config("node-1", false, false, "Webhook", 0)];
+    assert!(run(&snap).is_empty());
+}
+
+#[test]
+fn the_read_only_port_turned_off_confirms_f22() {
+    let with_port = |args: &[&str], ro: i64| {
+        let mut snap = silent_x509();
+        let c = &mut snap
+            .deployment
+            .as_mut()
+            .unwrap()
+            .spec
+            .as_mut()
+            .unwrap()
+            .template
+            .spec
+            .as_mut()
+            .unwrap()
+            .containers[0];
+        let a = c.args.get_or_insert_with(Vec::new);
+        a.retain(|x| x != "--kubelet-use-node-status-port");
+        a.extend(args.iter().map(|s| s.to_string()));
+        snap.kubelet_configs = vec![config("node-2", true, false, "Webhook", ro)];
+        run(&snap)
+    };
+    let f = with_port(&["--kubelet-port=10255"], 0);
+    assert_says(
+        get(&f, 22),
+        "configz of node-2: readOnlyPort 0 (the read-only port is off), while metrics-server \
+         dials --kubelet-port=10255",
+    );
+    assert!(
+        !with_port(&["--kubelet-port=10255"], 10255)
+            .iter()
+            .any(|f| f.evidence.iter().any(|e| e.starts_with("configz")))
+    );
+    assert!(
+        !has(&with_port(&[], 0), 22),
+        "10250 does not care about the read-only port"
+    );
 }
