@@ -265,6 +265,30 @@ fn a_kubelet_cert_from_another_ca_is_f15_from_the_cert_itself() {
         "{:?}",
         ids(&findings)
     );
+    // No log line agrees yet: measured, a warning.
+    assert_eq!(f.severity, Severity::Warning);
+    assert_says(f, "measured from the certificate alone");
+}
+
+#[test]
+fn a_cert_finding_the_log_confirms_is_one_error() {
+    let cluster = ca("kubernetes", None);
+    let other = ca("kubelet-ca", None);
+    let snap = with_kubelet(
+        sample::x509(),
+        &cluster,
+        leaf(&other, &["node-1", "10.0.0.11"], None),
+    );
+    let findings = run(&snap);
+    assert_eq!(findings.iter().filter(|f| f.id.number() == 15).count(), 1);
+    let f = get(&findings, 15);
+    assert_eq!(f.severity, Severity::Error);
+    assert_says(f, "x509: certificate signed by unknown authority");
+    assert_says(
+        f,
+        "kubelet cert of node-1 (10.0.0.11:10250): issued by CN=kubelet-ca",
+    );
+    assert!(!says(f, "measured from the certificate alone"));
 }
 
 #[test]
