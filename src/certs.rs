@@ -255,18 +255,18 @@ mod tests {
         assert!(!signed_by(&foreign, &cluster.der));
         assert!(chains_to(
             std::slice::from_ref(&good),
-            &[cluster.der.clone()]
+            std::slice::from_ref(&cluster.der)
         ));
         assert!(!chains_to(
             std::slice::from_ref(&foreign),
-            &[cluster.der.clone()]
+            std::slice::from_ref(&cluster.der)
         ));
         // The foreign CA presented as an intermediate does not help: it is not signed by the root.
         assert!(!chains_to(
             &[foreign.clone(), other.der.clone()],
-            &[cluster.der.clone()]
+            std::slice::from_ref(&cluster.der)
         ));
-        assert!(!chains_to(&[], &[cluster.der.clone()]));
+        assert!(!chains_to(&[], std::slice::from_ref(&cluster.der)));
         // A CA with the same name but another key is not the issuer.
         let impostor = ca("kubernetes");
         assert!(!chains_to(std::slice::from_ref(&good), &[impostor.der]));

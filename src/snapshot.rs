@@ -270,31 +270,6 @@ impl Permission {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn configz_is_read_where_the_kubelet_says_it_and_nothing_is_assumed() {
-        let doc = serde_json::json!({"kubeletconfig": {
-            "authentication": {"webhook": {"enabled": false, "cacheTTL": "2m0s"},
-                               "anonymous": {"enabled": true}},
-            "authorization": {"mode": "Webhook"},
-            "readOnlyPort": 10255
-        }});
-        let c = KubeletConfig::from_configz("node-1", &doc).expect("a configz document");
-        assert_eq!(c.webhook_authn, Some(false));
-        assert_eq!(c.anonymous, Some(true));
-        assert_eq!(c.authz_mode.as_deref(), Some("Webhook"));
-        assert_eq!(c.read_only_port, Some(10255));
-        let sparse = KubeletConfig::from_configz("n", &serde_json::json!({"kubeletconfig": {}}))
-            .expect("empty config");
-        assert_eq!(sparse.webhook_authn, None);
-        assert_eq!(sparse.read_only_port, None);
-        assert!(KubeletConfig::from_configz("n", &serde_json::json!({"kind": "Status"})).is_none());
-    }
-}
-
 impl Snapshot {
     /// The failure recorded for `verb resource`, if that call failed.
     pub fn failure(&self, verb: &str, resource: &str) -> Option<&CallFailure> {
@@ -341,5 +316,30 @@ impl Snapshot {
             .iter()
             .filter(|p| p.action == action && !p.allowed)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configz_is_read_where_the_kubelet_says_it_and_nothing_is_assumed() {
+        let doc = serde_json::json!({"kubeletconfig": {
+            "authentication": {"webhook": {"enabled": false, "cacheTTL": "2m0s"},
+                               "anonymous": {"enabled": true}},
+            "authorization": {"mode": "Webhook"},
+            "readOnlyPort": 10255
+        }});
+        let c = KubeletConfig::from_configz("node-1", &doc).expect("a configz document");
+        assert_eq!(c.webhook_authn, Some(false));
+        assert_eq!(c.anonymous, Some(true));
+        assert_eq!(c.authz_mode.as_deref(), Some("Webhook"));
+        assert_eq!(c.read_only_port, Some(10255));
+        let sparse = KubeletConfig::from_configz("n", &serde_json::json!({"kubeletconfig": {}}))
+            .expect("empty config");
+        assert_eq!(sparse.webhook_authn, None);
+        assert_eq!(sparse.read_only_port, None);
+        assert!(KubeletConfig::from_configz("n", &serde_json::json!({"kind": "Status"})).is_none());
     }
 }

@@ -216,16 +216,12 @@ async fn service_account_access(
                     api.create(&PostParams::default(), &review).await
                 })
                 .await;
-                let status = r.and_then(|r| {
-                    r.status.ok_or_else(|| crate::snapshot::CallFailure {
-                        verb: "create".into(),
-                        resource: "subjectaccessreviews".into(),
-                        namespace: None,
-                        name: None,
-                        code: None,
-                        message: "the review came back without a status".into(),
-                    })
-                });
+                let status = match r {
+                    Ok(r) => r
+                        .status
+                        .ok_or_else(|| "the review came back without a status".to_string()),
+                    Err(f) => Err(f.describe()),
+                };
                 (
                     AccessReview {
                         verb: verb.into(),
@@ -257,7 +253,7 @@ async fn service_account_access(
     }
     let what = format!("the RBAC of ServiceAccount {ns}/{sa} (F07, F24, F27, F39)");
     if answered.is_empty() {
-        let why = first_failure.map_or_else(|| "no review answered".into(), |f| f.describe());
+        let why = first_failure.unwrap_or_else(|| "no review answered".into());
         return Err(NotChecked { what, why });
     }
     Ok(ServiceAccountAccess {
