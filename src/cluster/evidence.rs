@@ -310,8 +310,14 @@ async fn kubelet_chains(
     flags: Option<&Flags>,
 ) -> Result<Vec<KubeletTls>, NotChecked> {
     let what = "kubelet serving certificates (F15, F16, F17)".to_string();
-    if snap.nodes.is_empty() || !conn.dials {
+    if snap.nodes.is_empty() {
         return Ok(Vec::new());
+    }
+    if !conn.dials {
+        return Err(NotChecked {
+            what,
+            why: "the in-process demo cluster has no kubelets to dial".into(),
+        });
     }
     let types = match flags {
         Some(f) => f.preferred_address_types(),
