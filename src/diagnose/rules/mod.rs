@@ -1,6 +1,11 @@
 //! The rules, by area. Each module exposes `check(&Ctx, &mut Vec<Finding>)`; the order of the
 //! calls in [`run`] follows the triage chain (failure-modes §4): APIService → endpoints → pod →
 //! logs → kubelets → data → HPAs. Order does not affect the result, which is sorted afterwards.
+//!
+//! Most rules read objects and log lines; `certs`, `kubelet`, `rbac` and `clock` read evidence
+//! the cluster layer measured beyond the log's wording (certificates, kubelet `/configz`,
+//! SubjectAccessReviews for metrics-server's ServiceAccount, node Leases). A finding they share
+//! with a log rule merges into it (same rule, step and title), so one finding shows both.
 
 mod access;
 mod certs;
