@@ -114,6 +114,9 @@ pub struct ServiceAccountAccess {
     /// `namespace/name` of the ServiceAccount the Deployment's pods run as.
     pub service_account: String,
     pub reviews: Vec<AccessReview>,
+    /// RoleBindings in kube-system to the `extension-apiserver-authentication-reader` Role, with
+    /// their subjects (`ServiceAccount monitoring/metrics-server`); `None` when not readable.
+    pub auth_reader_bindings: Option<Vec<(String, Vec<String>)>>,
 }
 
 /// One SubjectAccessReview: may the ServiceAccount `verb` the resource?

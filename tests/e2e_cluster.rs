@@ -1378,6 +1378,25 @@ async fn api_evidence_certs_rbac_ca_bundle_and_leases() {
         f39.evidence[0]
             .contains("may not get configmaps/extension-apiserver-authentication -n kube-system")
     );
+    // What binds the reader Role now: only the API server's bootstrap binding, not metrics-server.
+    eprintln!("[e2e] F39 evidence: {:#?}", f39.evidence);
+    assert!(
+        !f39.evidence
+            .iter()
+            .any(|e| e.contains("metrics-server-auth-reader")),
+        "the deleted binding is gone: {:#?}",
+        f39.evidence
+    );
+    assert!(
+        f39.evidence
+            .iter()
+            .any(|e| e.starts_with("RoleBinding kube-system/")
+                && e.ends_with(&format!(", not ServiceAccount {MS_NAMESPACE}/{MS_NAME}"))
+                || e == "no RoleBinding in kube-system refers to the \
+                     extension-apiserver-authentication-reader Role"),
+        "{:#?}",
+        f39.evidence
+    );
     // system:auth-delegator is still bound.
     assert!(
         !findings

@@ -259,7 +259,39 @@ async fn service_account_access(
     Ok(ServiceAccountAccess {
         service_account: format!("{ns}/{sa}"),
         reviews: answered,
+        auth_reader_bindings: auth_reader_bindings(conn).await,
     })
+}
+
+/// RoleBindings in kube-system to `extension-apiserver-authentication-reader`, and whom they bind.
+async fn auth_reader_bindings(conn: &Connection) -> Option<Vec<(String, Vec<String>)>> {
+    use k8s_openapi::api::rbac::v1::RoleBinding;
+    let api: Api<RoleBinding> = Api::namespaced(conn.client.clone(), "kube-system");
+    let list = call(
+        Call::new("list", "rolebindings").ns("kube-system"),
+        api.list(&ListParams::default()),
+    )
+    .await
+    .ok()?;
+    let mut out: Vec<(String, Vec<String>)> = list
+        .items
+        .into_iter()
+        .filter(|b| b.role_ref.name == "extension-apiserver-authentication-reader")
+        .map(|b| {
+            let subjects = b
+                .subjects
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| match s.namespace {
+                    Some(ns) if !ns.is_empty() => format!("{} {ns}/{}", s.kind, s.name),
+                    _ => format!("{} {}", s.kind, s.name),
+                })
+                .collect();
+            (b.metadata.name.unwrap_or_default(), subjects)
+        })
+        .collect();
+    out.sort();
+    Some(out)
 }
 
 /// The CA a pod's ServiceAccount mount carries (`kube-root-ca.crt` in the install namespace),

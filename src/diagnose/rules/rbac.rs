@@ -129,11 +129,31 @@ fn auth_reader(ctx: &Ctx, access: &ServiceAccountAccess) -> Option<Finding> {
             "metrics-server may not read the extension-apiserver-authentication ConfigMap",
             "metrics-server가 extension-apiserver-authentication ConfigMap을 읽을 수 없음",
         ))
-        .with_evidence(line(access, review))
-        .with_evidence(
-            "no RoleBinding in kube-system grants it the extension-apiserver-authentication-reader \
+        .with_evidence(line(access, review));
+    let want = format!("ServiceAccount {}", access.service_account);
+    f = match &access.auth_reader_bindings {
+        Some(bindings) if bindings.is_empty() => f.with_evidence(
+            "no RoleBinding in kube-system refers to the extension-apiserver-authentication-reader \
              Role",
-        );
+        ),
+        Some(bindings) => bindings.iter().fold(f, |f, (name, subjects)| {
+            let binds = if subjects.is_empty() {
+                "nobody".to_string()
+            } else {
+                subjects.join(", ")
+            };
+            let tail = if subjects.contains(&want) {
+                " (yet the review denies: the Role itself was changed)".to_string()
+            } else {
+                format!(", not {want}")
+            };
+            f.with_evidence(format!(
+                "RoleBinding kube-system/{name} (extension-apiserver-authentication-reader) binds \
+                 {binds}{tail}"
+            ))
+        }),
+        None => f,
+    };
     let ns = ctx.snap.install.as_ref().map(|i| i.namespace.as_str());
     if let Some(ns) = ns.filter(|ns| *ns != "kube-system") {
         f = f.with_evidence(format!(

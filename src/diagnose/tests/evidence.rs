@@ -40,6 +40,7 @@ fn access(denied: &[&str]) -> ServiceAccountAccess {
     };
     ServiceAccountAccess {
         service_account: "kube-system/metrics-server".into(),
+        auth_reader_bindings: None,
         reviews: vec![
             r("get", "", "nodes", Some("metrics"), None, None),
             r("get", "", "nodes", Some("stats"), None, None),
@@ -162,11 +163,28 @@ fn auth_reader_outside_kube_system_names_the_namespace() {
     }
     let mut a = access(&["get configmaps"]);
     a.service_account = "monitoring/metrics-server".into();
-    snap.sa_access = Some(a);
+    a.auth_reader_bindings = Some(vec![(
+        "metrics-server-auth-reader".into(),
+        vec!["ServiceAccount kube-system/metrics-server".into()],
+    )]);
+    snap.sa_access = Some(a.clone());
     let f = run(&snap);
+    let f39 = get(&f, 39);
     assert_says(
-        get(&f, 39),
+        f39,
         "metrics-server runs in monitoring, but that RoleBinding must be in kube-system",
+    );
+    // The binding the manifest made still names the old namespace's account.
+    assert_says(
+        f39,
+        "RoleBinding kube-system/metrics-server-auth-reader (extension-apiserver-authentication-reader) \
+         binds ServiceAccount kube-system/metrics-server, not ServiceAccount monitoring/metrics-server",
+    );
+    a.auth_reader_bindings = Some(Vec::new());
+    snap.sa_access = Some(a);
+    assert_says(
+        get(&run(&snap), 39),
+        "no RoleBinding in kube-system refers to the extension-apiserver-authentication-reader Role",
     );
 }
 
