@@ -1186,7 +1186,7 @@ async fn api_evidence_certs_rbac_ca_bundle_and_leases() {
 
     let _serial = serial();
     let _t = TestTimer::new("api_evidence_certs_rbac_ca_bundle_and_leases");
-    let c = Cluster::start(Scenario::X509).await;
+    let mut c = Cluster::start(Scenario::X509).await;
     let conn = conn(&c.admin_kubeconfig).await;
 
     // 1. The kubelet certificate, read from the wire.
@@ -1452,4 +1452,25 @@ async fn api_evidence_certs_rbac_ca_bundle_and_leases() {
         ev["service_account"]["service_account"],
         format!("{MS_NAMESPACE}/{MS_NAME}")
     );
+
+    // 5. kwok restarted with a serving certificate that expired last year: F17 from the cert.
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec![
+        "127.0.0.1".to_string(),
+        NODES[0].to_string(),
+        NODES[1].to_string(),
+    ])
+    .expect("params");
+    params.not_before = rcgen::date_time_ymd(2023, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2024, 1, 1);
+    let expired = params.self_signed(&key).expect("cert");
+    c.restart_kwok_with_serving_cert(&expired.pem(), &key.serialize_pem())
+        .await;
+    let (_, findings) = snap_and_diagnose(&conn).await;
+    let f17 = finding(&findings, 17);
+    eprintln!("[e2e] F17: {:#?}", f17.evidence);
+    for n in NODES {
+        let line = evidence_line(f17, &format!("kubelet cert of {n} (127.0.0.1:"));
+        assert!(line.contains("expired at 2024-01-01T00:00:00Z"), "{line}");
+    }
 }
