@@ -1453,6 +1453,32 @@ async fn api_evidence_certs_rbac_ca_bundle_and_leases() {
         format!("{MS_NAMESPACE}/{MS_NAME}")
     );
 
+    // 4b. The auth-delegator binding goes too: F07 from the reviews.
+    Api::<ClusterRoleBinding>::all(client.clone())
+        .delete(
+            "metrics-server:system:auth-delegator",
+            &DeleteParams::default(),
+        )
+        .await
+        .expect("delete the auth-delegator ClusterRoleBinding");
+    let (_, findings) = snap_and_diagnose(&conn).await;
+    let f07 = findings
+        .iter()
+        .find(|f| f.id.number() == 7 && f.title.en.contains("auth-delegator"))
+        .unwrap_or_else(|| panic!("no auth-delegator F07 among {:?}", ids(&findings)));
+    eprintln!("[e2e] F07: {:#?}", f07.evidence);
+    for res in [
+        "tokenreviews.authentication.k8s.io",
+        "subjectaccessreviews.authorization.k8s.io",
+    ] {
+        let want = format!("{user} may not create {res}");
+        assert!(
+            f07.evidence.iter().any(|e| e.contains(&want)),
+            "{want}: {:#?}",
+            f07.evidence
+        );
+    }
+
     // 5. kwok restarted with a serving certificate that expired last year: F17 from the cert.
     let key = rcgen::KeyPair::generate().expect("key");
     let mut params = rcgen::CertificateParams::new(vec![
