@@ -308,6 +308,52 @@ pub fn pod_selector(d: &Deployment) -> Option<String> {
     )
 }
 
+/// The ServiceAccount the Deployment's pods run as (`serviceAccountName`, the deprecated
+/// `serviceAccount`, else `default`): the identity metrics-server's RBAC must grant.
+pub fn service_account(d: &Deployment) -> String {
+    let spec = d.spec.as_ref().and_then(|s| s.template.spec.as_ref());
+    spec.and_then(|s| s.service_account_name.clone())
+        .or_else(|| spec.and_then(|s| s.service_account.clone()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "default".to_string())
+}
+
+/// The Secret and key a file path in the pod's container comes from (`--tls-cert-file` on a
+/// mounted Secret): the deepest mount that holds the path, whose volume is a Secret (`items`
+/// may rename keys). `None` for a path on any other kind of volume or on no mount.
+pub fn secret_file(d: &Deployment, container: &str, path: &str) -> Option<(String, String)> {
+    let spec = d.spec.as_ref()?.template.spec.as_ref()?;
+    let c = spec.containers.iter().find(|c| c.name == container)?;
+    let mount = c
+        .volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| {
+            let dir = m.mount_path.trim_end_matches('/');
+            path.strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .max_by_key(|m| m.mount_path.trim_end_matches('/').len())?;
+    let dir = mount.mount_path.trim_end_matches('/');
+    let mut rel = path.strip_prefix(dir)?.trim_start_matches('/').to_string();
+    if let Some(sub) = mount.sub_path.as_deref().filter(|s| !s.is_empty()) {
+        rel = format!("{}/{rel}", sub.trim_end_matches('/'));
+    }
+    let secret = spec
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == mount.name)?
+        .secret
+        .as_ref()?;
+    let name = secret.secret_name.clone()?;
+    let key = match &secret.items {
+        Some(items) => items.iter().find(|i| i.path == rel)?.key.clone(),
+        None => rel,
+    };
+    Some((name, key))
+}
+
 fn label<'a>(d: &'a Deployment, key: &str) -> Option<&'a str> {
     d.metadata.labels.as_ref()?.get(key).map(String::as_str)
 }
@@ -361,6 +407,63 @@ mod tests {
             json!([{"name": "metrics-server", "image": "registry.k8s.io/metrics-server/metrics-server:v0.8.0",
                     "args": ["--cert-dir=/tmp", "--secure-port=10250"]}]),
         )
+    }
+
+    #[test]
+    fn the_service_account_is_the_pod_templates() {
+        // No name in the template: the pods run as `default`.
+        assert_eq!(service_account(&manifest()), "default");
+        let with = |legacy: Option<&str>, name: Option<&str>| {
+            let mut d = manifest();
+            let spec = d
+                .spec
+                .as_mut()
+                .and_then(|s| s.template.spec.as_mut())
+                .unwrap();
+            spec.service_account = legacy.map(str::to_string);
+            spec.service_account_name = name.map(str::to_string);
+            service_account(&d)
+        };
+        assert_eq!(with(Some("legacy"), None), "legacy");
+        assert_eq!(
+            with(Some("legacy"), Some("metrics-server")),
+            "metrics-server"
+        );
+        assert_eq!(with(None, Some("")), "default");
+    }
+
+    #[test]
+    fn a_cert_file_on_a_secret_mount_names_the_secret_and_key() {
+        let d: Deployment = serde_json::from_value(json!({
+            "metadata": {"namespace": "kube-system", "name": "metrics-server"},
+            "spec": {"selector": {}, "template": {"spec": {
+                "volumes": [
+                    {"name": "certs", "secret": {"secretName": "ms-tls"}},
+                    {"name": "renamed", "secret": {"secretName": "ms-tls-2",
+                        "items": [{"key": "tls.crt", "path": "serving.crt"}]}},
+                    {"name": "tmp", "emptyDir": {}}
+                ],
+                "containers": [{"name": "metrics-server", "volumeMounts": [
+                    {"name": "tmp", "mountPath": "/tmp"},
+                    {"name": "certs", "mountPath": "/etc/tls/"},
+                    {"name": "renamed", "mountPath": "/etc/tls/other"}
+                ]}]
+            }}}
+        }))
+        .expect("deployment");
+        let f = |path| secret_file(&d, "metrics-server", path);
+        assert_eq!(
+            f("/etc/tls/tls.crt"),
+            Some(("ms-tls".into(), "tls.crt".into()))
+        );
+        assert_eq!(
+            f("/etc/tls/other/serving.crt"),
+            Some(("ms-tls-2".into(), "tls.crt".into()))
+        );
+        assert_eq!(f("/etc/tls/other/unknown.crt"), None, "not among the items");
+        assert_eq!(f("/tmp/apiserver.crt"), None, "an emptyDir");
+        assert_eq!(f("/etc/tlsx/tls.crt"), None, "a sibling directory");
+        assert_eq!(secret_file(&d, "sidecar", "/etc/tls/tls.crt"), None);
     }
 
     fn apiservice(ns: &str, name: &str) -> APIService {

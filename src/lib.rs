@@ -1,7 +1,7 @@
 //! mstui: a terminal troubleshooter for the Kubernetes metrics-server.
 //!
-//! Layers, bottom to top (CONTRIBUTING.md; `tests/layers.rs` keeps them): [`vocab`] → [`flags`],
-//! [`logs`], [`metrics`], [`nodes`] → [`install`], [`snapshot`] → [`diagnose`], [`fix`],
+//! Layers, bottom to top (CONTRIBUTING.md; `tests/layers.rs` keeps them): [`vocab`] → [`certs`],
+//! [`flags`], [`logs`], [`metrics`], [`nodes`] → [`install`], [`snapshot`] → [`diagnose`], [`fix`],
 //! [`rollout`], [`top`] → [`cluster`] (the only I/O) → [`analyze`], [`report`], [`demo`], [`fleet`],
 //! [`bundle`], [`audit`] (the local audit log) → [`tui`] → [`cli`].
 //! Everything below [`cluster`] is pure: data and `now` in, data out.
@@ -9,6 +9,7 @@
 pub mod analyze;
 pub mod audit;
 pub mod bundle;
+pub mod certs;
 pub mod cli;
 pub mod cluster;
 pub mod demo;

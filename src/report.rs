@@ -62,6 +62,24 @@ pub struct CheckJson<'a> {
     /// The HPA blast radius: `{"total", "blind": [{"namespace", "name", "reason", "message",
     /// "source"}], "namespaces"}`.
     pub hpas: crate::diagnose::HpaBlast,
+    /// Evidence read beyond the objects: what was measured, and what could not be checked.
+    pub evidence: EvidenceJson<'a>,
+}
+
+/// `check -o json`'s `evidence`: the checks behind API-evidence findings, and their coverage.
+#[derive(Debug, Serialize)]
+pub struct EvidenceJson<'a> {
+    /// SubjectAccessReviews for metrics-server's ServiceAccount; `null` when not made.
+    pub service_account: Option<&'a crate::snapshot::ServiceAccountAccess>,
+    /// Where the cluster CA kubelet certificates were compared with came from.
+    pub cluster_ca: Option<&'a str>,
+    /// Kubelets whose serving certificate was read: `{"node", "endpoint", "read", "error"}`.
+    pub kubelet_certs: Vec<serde_json::Value>,
+    /// The API server's clock (`Date` header) when the snapshot was taken.
+    pub apiserver_time: Option<String>,
+    pub node_leases: usize,
+    /// `[{"what", "why"}]`: evidence checks that could not run.
+    pub not_checked: &'a [crate::snapshot::NotChecked],
 }
 
 #[derive(Debug, Serialize)]
@@ -86,6 +104,25 @@ pub fn check_json(snap: &Snapshot, findings: &[Finding]) -> String {
         failed_calls: &snap.failures,
         permissions: &snap.permissions,
         hpas: crate::diagnose::blast_radius(snap),
+        evidence: EvidenceJson {
+            service_account: snap.sa_access.as_ref(),
+            cluster_ca: snap.cluster_ca.as_ref().map(|a| a.source.as_str()),
+            kubelet_certs: snap
+                .kubelet_tls
+                .iter()
+                .map(|k| {
+                    serde_json::json!({
+                        "node": k.node,
+                        "endpoint": format!("{}:{}", k.address, k.port),
+                        "read": k.chain.is_ok(),
+                        "error": k.chain.as_ref().err(),
+                    })
+                })
+                .collect(),
+            apiserver_time: snap.apiserver_time.map(|t| t.to_string()),
+            node_leases: snap.node_leases.len(),
+            not_checked: &snap.not_checked,
+        },
     };
     // Serialising plain data with string keys cannot fail.
     serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -135,6 +172,7 @@ mod words {
     pub const FIX: Text = Text::new("fix", "조치");
     pub const PERMISSIONS: Text = Text::new("Permissions:", "권한:");
     pub const MAY_NOT: Text = Text::new("you may not:", "다음 작업을 할 수 없습니다:");
+    pub const NOT_CHECKED: Text = Text::new("Not checked:", "점검하지 못함:");
     pub const NO_NODE_METRICS: Text =
         Text::new("node metrics unavailable", "노드 메트릭을 가져올 수 없음");
 }
@@ -224,6 +262,14 @@ pub fn check_text(snap: &Snapshot, findings: &[Finding], paint: Paint, lang: Lan
             w(words::MAY_NOT),
             denied.join("; ")
         );
+    }
+    if !snap.not_checked.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold(w(words::NOT_CHECKED)));
+        for n in &snap.not_checked {
+            // The reason quotes the API server: untrusted text.
+            let line = format!("· {}: {}", n.what, shown(&n.why));
+            let _ = writeln!(out, "  {}", paint.dim(&line));
+        }
     }
     out
 }
@@ -430,6 +476,34 @@ mod tests {
         assert!(
             text.contains("경고    F39 mstui에 get pods/log 권한이 없음"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn checks_that_could_not_run_are_listed_in_both_formats() {
+        let (mut snap, findings) = x509();
+        let plain = check_text(&snap, &findings, PLAIN, Lang::En);
+        assert!(!plain.contains("Not checked:"), "{plain}");
+        snap.not_checked.push(crate::snapshot::NotChecked {
+            what: "the RBAC of ServiceAccount kube-system/metrics-server (F07, F24, F27, F39)"
+                .into(),
+            why: "create subjectaccessreviews: forbidden\x1b[2J".into(),
+        });
+        let text = check_text(&snap, &findings, PLAIN, Lang::En);
+        assert!(
+            text.contains(
+                "Not checked:\n  · the RBAC of ServiceAccount kube-system/metrics-server (F07, \
+                 F24, F27, F39): create subjectaccessreviews: forbidden"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'), "the server's reason is sanitised");
+        assert!(check_text(&snap, &findings, PLAIN, Lang::Ko).contains("점검하지 못함:"));
+        let doc: serde_json::Value =
+            serde_json::from_str(&check_json(&snap, &findings)).expect("JSON");
+        assert_eq!(
+            doc["evidence"]["not_checked"][0]["why"],
+            "create subjectaccessreviews: forbidden\u{1b}[2J"
         );
     }
 

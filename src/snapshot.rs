@@ -55,6 +55,136 @@ pub struct Snapshot {
     pub permissions: Vec<Permission>,
     /// Calls that failed or were forbidden, in the order they were made.
     pub failures: Vec<CallFailure>,
+    /// What metrics-server's own ServiceAccount may do (SubjectAccessReviews); `None` when not
+    /// checked (then see `not_checked`).
+    pub sa_access: Option<ServiceAccountAccess>,
+    /// The CA metrics-server verifies kubelets against, when it could be read.
+    pub cluster_ca: Option<TrustAnchor>,
+    /// metrics-server's serving certificate when `--tls-cert-file` is on a mounted Secret and
+    /// the Secret could be read (`source` names it, `pem` is the file).
+    pub serving_cert: Option<TrustAnchor>,
+    /// The serving certificate chain each probed kubelet presented (read without verifying).
+    pub kubelet_tls: Vec<KubeletTls>,
+    /// `kube-node-lease` Leases: each kubelet writes `renewTime` with its own clock.
+    pub node_leases: Vec<NodeLease>,
+    /// The API server's clock (its `Date` header) when the snapshot was taken.
+    pub apiserver_time: Option<Timestamp>,
+    /// Kubelet configuration read through `nodes/NAME/proxy/configz` (only where the user may,
+    /// only for nodes without metrics).
+    pub kubelet_configs: Vec<KubeletConfig>,
+    /// Evidence checks that could not run, and why: coverage, never a finding by itself.
+    pub not_checked: Vec<NotChecked>,
+}
+
+/// The parts of a kubelet's live configuration (`/configz`) that decide whether metrics-server
+/// can scrape it. `None` where the kubelet did not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KubeletConfig {
+    pub node: String,
+    /// `authentication.webhook.enabled`: bearer tokens are checked with a TokenReview.
+    pub webhook_authn: Option<bool>,
+    /// `authentication.anonymous.enabled`.
+    pub anonymous: Option<bool>,
+    /// `authorization.mode`: `Webhook` or `AlwaysAllow`.
+    pub authz_mode: Option<String>,
+    /// `readOnlyPort`: 0 when the legacy plain-HTTP port is off.
+    pub read_only_port: Option<i64>,
+}
+
+impl KubeletConfig {
+    /// Read `{"kubeletconfig": {...}}` as the kubelet's `/configz` answers.
+    pub fn from_configz(node: &str, doc: &serde_json::Value) -> Option<KubeletConfig> {
+        let c = doc.get("kubeletconfig")?;
+        let at = |path: &[&str]| path.iter().try_fold(c, |v, k| v.get(k));
+        Some(KubeletConfig {
+            node: node.to_string(),
+            webhook_authn: at(&["authentication", "webhook", "enabled"]).and_then(|v| v.as_bool()),
+            anonymous: at(&["authentication", "anonymous", "enabled"]).and_then(|v| v.as_bool()),
+            authz_mode: at(&["authorization", "mode"])
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+            read_only_port: at(&["readOnlyPort"]).and_then(|v| v.as_i64()),
+        })
+    }
+}
+
+/// The answers of SubjectAccessReviews for metrics-server's ServiceAccount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceAccountAccess {
+    /// `namespace/name` of the ServiceAccount the Deployment's pods run as.
+    pub service_account: String,
+    pub reviews: Vec<AccessReview>,
+    /// RoleBindings in kube-system to the `extension-apiserver-authentication-reader` Role, with
+    /// their subjects (`ServiceAccount monitoring/metrics-server`); `None` when not readable.
+    pub auth_reader_bindings: Option<Vec<(String, Vec<String>)>>,
+}
+
+/// One SubjectAccessReview: may the ServiceAccount `verb` the resource?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessReview {
+    pub verb: String,
+    pub group: String,
+    pub resource: String,
+    pub subresource: Option<String>,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub allowed: bool,
+    /// The authorizer's reason, if it gave one.
+    pub reason: Option<String>,
+}
+
+impl AccessReview {
+    /// `get configmaps/extension-apiserver-authentication -n kube-system`, the can-i spelling.
+    pub fn describe(&self) -> String {
+        let mut res = self.resource.clone();
+        if !self.group.is_empty() {
+            res = format!("{res}.{}", self.group);
+        }
+        if let Some(sub) = &self.subresource {
+            res = format!("{res}/{sub}");
+        }
+        if let Some(name) = &self.name {
+            res = format!("{res}/{name}");
+        }
+        match &self.namespace {
+            Some(ns) => format!("{} {res} -n {ns}", self.verb),
+            None => format!("{} {res}", self.verb),
+        }
+    }
+}
+
+/// A PEM certificate file (a CA bundle, or a serving certificate) and where it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustAnchor {
+    /// `configmap kube-system/kube-root-ca.crt`.
+    pub source: String,
+    pub pem: String,
+}
+
+/// What a TLS dial to one kubelet, at the address and port metrics-server uses, showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeletTls {
+    pub node: String,
+    pub address: String,
+    pub port: u16,
+    /// The presented chain, DER, leaf first; `Err` says why it could not be read (refused,
+    /// timed out): the node is then not checked, which is no finding by itself.
+    pub chain: Result<Vec<Vec<u8>>, String>,
+}
+
+/// A node's Lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeLease {
+    pub node: String,
+    pub renew_time: Option<Timestamp>,
+}
+
+/// An evidence check that could not run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotChecked {
+    /// What would have been checked, with the rules it feeds: `metrics-server RBAC (F07, F24)`.
+    pub what: String,
+    pub why: String,
 }
 
 /// Who and where we are talking to.
@@ -189,5 +319,30 @@ impl Snapshot {
             .iter()
             .filter(|p| p.action == action && !p.allowed)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configz_is_read_where_the_kubelet_says_it_and_nothing_is_assumed() {
+        let doc = serde_json::json!({"kubeletconfig": {
+            "authentication": {"webhook": {"enabled": false, "cacheTTL": "2m0s"},
+                               "anonymous": {"enabled": true}},
+            "authorization": {"mode": "Webhook"},
+            "readOnlyPort": 10255
+        }});
+        let c = KubeletConfig::from_configz("node-1", &doc).expect("a configz document");
+        assert_eq!(c.webhook_authn, Some(false));
+        assert_eq!(c.anonymous, Some(true));
+        assert_eq!(c.authz_mode.as_deref(), Some("Webhook"));
+        assert_eq!(c.read_only_port, Some(10255));
+        let sparse = KubeletConfig::from_configz("n", &serde_json::json!({"kubeletconfig": {}}))
+            .expect("empty config");
+        assert_eq!(sparse.webhook_authn, None);
+        assert_eq!(sparse.read_only_port, None);
+        assert!(KubeletConfig::from_configz("n", &serde_json::json!({"kind": "Status"})).is_none());
     }
 }

@@ -723,6 +723,22 @@ async fn kubelet_cert_without_ip_san_is_f16_not_f15() {
     let conn = conn(&c.admin_kubeconfig).await;
     let findings = assert_headline(&conn, 16).await;
     assert!(!has(&findings, 15), "{:?}", ids(&findings));
+    // The same conclusion from the certificate kwok presents at the address metrics-server
+    // dials (issue 9, evidence beyond log text): signed by the cluster CA (so no F15 from the
+    // cert either), SANs without the IP.
+    let f16 = finding(&findings, 16);
+    for n in NODES {
+        let line = evidence_line(f16, &format!("kubelet cert of {n} (127.0.0.1:"));
+        eprintln!("[e2e] F16 from the cert: {line}");
+        assert!(
+            line.ends_with(&format!(
+                "SANs DNS:{}, DNS:{}; no IP SAN for 127.0.0.1",
+                support::certs::KUBELET_DNS_SANS[0],
+                support::certs::KUBELET_DNS_SANS[1]
+            )),
+            "{line}"
+        );
+    }
     fix_x509_until_healthy(&c, &conn).await;
 }
 
@@ -885,6 +901,25 @@ async fn read_only_user_gets_diagnosis_but_no_fixes() {
         ids(&findings)
     );
     assert!(!snap.logs.is_empty(), "viewer can read the logs");
+    // The viewer may not create SubjectAccessReviews: metrics-server's RBAC is not checked,
+    // which is coverage, not a finding.
+    assert!(snap.sa_access.is_none());
+    let rbac = snap
+        .not_checked
+        .iter()
+        .find(|n| n.what.contains("RBAC of ServiceAccount"))
+        .unwrap_or_else(|| panic!("no coverage note: {:?}", snap.not_checked));
+    eprintln!("[e2e] not checked as viewer: {} — {}", rbac.what, rbac.why);
+    assert!(
+        rbac.why.contains("create subjectaccessreviews"),
+        "{}",
+        rbac.why
+    );
+    assert!(
+        !has(&findings, 24) && !has(&findings, 27),
+        "{:?}",
+        ids(&findings)
+    );
     let refusal = snap
         .denied(Action::PatchDeployment)
         .expect("the permission matrix must refuse the fix");
@@ -1113,4 +1148,355 @@ async fn kubelet_serving_csrs_approved_then_metrics_flow_without_insecure_tls() 
         "check after approving: {:?}",
         finding_ids(&json)
     );
+}
+
+/// The evidence line of `f` that starts with `prefix`, or a panic listing the evidence.
+fn evidence_line<'f>(f: &'f Finding, prefix: &str) -> &'f str {
+    f.evidence
+        .iter()
+        .find(|e| e.starts_with(prefix))
+        .map(String::as_str)
+        .unwrap_or_else(|| {
+            panic!(
+                "{} has no evidence starting {prefix:?}: {:#?}",
+                f.id, f.evidence
+            )
+        })
+}
+
+fn finding(findings: &[Finding], id: u8) -> &Finding {
+    findings
+        .iter()
+        .find(|f| f.id.number() == id)
+        .unwrap_or_else(|| panic!("no F{id:02} among {:?}", ids(findings)))
+}
+
+/// Issue 9, evidence beyond log text, on the real cluster: the kubelet's serving certificate is
+/// read off kwok's TLS port (the address and port metrics-server dials) and judged against the
+/// cluster CA — F15 from the certificate itself; SubjectAccessReviews for metrics-server's
+/// ServiceAccount turn into F24/F27/F39 once its bindings are deleted; an expired APIService
+/// caBundle is F08; a node Lease renewed by a clock running ahead is F31.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_evidence_certs_rbac_ca_bundle_and_leases() {
+    use k8s_openapi::ByteString;
+    use k8s_openapi::api::coordination::v1::Lease;
+    use k8s_openapi::api::rbac::v1::{ClusterRoleBinding, RoleBinding};
+    use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
+    use kube::api::{DeleteParams, Patch, PatchParams};
+
+    let _serial = serial();
+    let _t = TestTimer::new("api_evidence_certs_rbac_ca_bundle_and_leases");
+    let mut c = Cluster::start(Scenario::X509).await;
+    let conn = conn(&c.admin_kubeconfig).await;
+
+    // 1. The kubelet certificate, read from the wire.
+    let t = std::time::Instant::now();
+    let (snap, findings) = snap_and_diagnose(&conn).await;
+    eprintln!(
+        "[e2e] snapshot with evidence in {:.2}s; kubelet chains: {:?}; CA from {:?}; configz: {:?}; not checked: {:?}",
+        t.elapsed().as_secs_f64(),
+        snap.kubelet_tls
+            .iter()
+            .map(|k| (k.node.as_str(), k.port, k.chain.as_ref().map(|c| c.len())))
+            .collect::<Vec<_>>(),
+        snap.cluster_ca.as_ref().map(|a| a.source.as_str()),
+        snap.kubelet_configs,
+        snap.not_checked
+    );
+    assert_eq!(snap.kubelet_tls.len(), NODES.len(), "every node dialled");
+    assert!(
+        snap.kubelet_tls.iter().all(|k| k.chain.is_ok()),
+        "kwok answered TLS"
+    );
+    let f15 = finding(&findings, 15);
+    for n in NODES {
+        let line = evidence_line(f15, &format!("kubelet cert of {n} (127.0.0.1:"));
+        eprintln!("[e2e] F15 from the cert: {line}");
+        assert!(
+            line.contains("issued by CN=kubelet-ca, not signed by the cluster CA CN=cluster-ca"),
+            "{line}"
+        );
+    }
+    assert!(
+        !has(&findings, 16),
+        "kwok's untrusted cert covers 127.0.0.1: {:?}",
+        ids(&findings)
+    );
+    // The ServiceAccount has the manifest's RBAC: every review that v0.8 needs is allowed.
+    let access = snap
+        .sa_access
+        .as_ref()
+        .expect("SubjectAccessReviews were made");
+    assert_eq!(access.service_account, format!("{MS_NAMESPACE}/{MS_NAME}"));
+    let denied: Vec<String> = access
+        .reviews
+        .iter()
+        .filter(|r| !r.allowed)
+        .map(|r| r.describe())
+        .collect();
+    // The upstream v0.8 ClusterRole grants nodes/metrics, not the pre-0.6 nodes/stats.
+    assert_eq!(denied, ["get nodes/stats"], "{access:#?}");
+    for id in [7, 24, 27] {
+        assert!(!has(&findings, id), "F{id:02}: {:?}", ids(&findings));
+    }
+    assert!(snap.apiserver_time.is_some(), "the Date header was read");
+    // The API server does not proxy to a loopback node address, so kwok's /configz cannot be
+    // read here: that is recorded as not checked, and no kubelet-config rule guesses.
+    let configz = snap
+        .not_checked
+        .iter()
+        .find(|n| n.what.contains("nodes/proxy/configz"))
+        .unwrap_or_else(|| panic!("configz coverage: {:?}", snap.not_checked));
+    assert!(
+        configz.why.contains("get nodes/proxy node-1"),
+        "{}",
+        configz.why
+    );
+    assert!(snap.kubelet_configs.is_empty());
+    assert!(!has(&findings, 23), "{:?}", ids(&findings));
+
+    // 2. metrics-server's bindings deleted: the reviews deny, whatever the log says.
+    let client = conn.client.clone();
+    Api::<ClusterRoleBinding>::all(client.clone())
+        .delete("system:metrics-server", &DeleteParams::default())
+        .await
+        .expect("delete the ClusterRoleBinding");
+    Api::<RoleBinding>::namespaced(client.clone(), "kube-system")
+        .delete("metrics-server-auth-reader", &DeleteParams::default())
+        .await
+        .expect("delete the auth-reader RoleBinding");
+
+    // 3. The APIService verifies metrics-server against a CA that expired last year.
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "metrics-server-ca");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.not_before = rcgen::date_time_ymd(2023, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2024, 1, 1);
+    let expired = params.self_signed(&key).expect("CA").pem();
+    let patch = serde_json::json!({"spec": {"insecureSkipTLSVerify": false,
+        "caBundle": ByteString(expired.into_bytes())}});
+    Api::<APIService>::all(client.clone())
+        .patch(
+            support::cluster::APISERVICE,
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+        .expect("patch the APIService caBundle");
+
+    // 3b. metrics-server serves a certificate from a Secret, issued by another CA for the
+    // wrong name (the host process keeps its own: the supervisor passes only --kubelet-* flags).
+    let other_key = rcgen::KeyPair::generate().expect("key");
+    let mut other = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    other
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "cert-manager-ca");
+    other.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let other = rcgen::Issuer::new(other, other_key);
+    let serving_key = rcgen::KeyPair::generate().expect("key");
+    let serving = rcgen::CertificateParams::new(vec!["metrics-server".to_string()])
+        .expect("params")
+        .signed_by(&serving_key, &other)
+        .expect("serving cert");
+    let secret = serde_json::json!({
+        "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+        "metadata": {"name": "metrics-server-tls", "namespace": MS_NAMESPACE},
+        "stringData": {"tls.crt": serving.pem(), "tls.key": serving_key.serialize_pem()}
+    });
+    Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client.clone(), MS_NAMESPACE)
+        .create(
+            &kube::api::PostParams::default(),
+            &serde_json::from_value(secret).expect("secret"),
+        )
+        .await
+        .expect("create the serving Secret");
+    let d = apply::get_deployment(&client, MS_NAMESPACE, MS_NAME)
+        .await
+        .expect("get");
+    let mut args = args_of(&d);
+    args.push("--tls-cert-file=/etc/tls/tls.crt".into());
+    args.push("--tls-private-key-file=/etc/tls/tls.key".into());
+    let patch = serde_json::json!({"spec": {"template": {"spec": {
+        "volumes": [{"name": "tls", "secret": {"secretName": "metrics-server-tls"}}],
+        "containers": [{"name": "metrics-server", "args": args,
+                        "volumeMounts": [{"name": "tls", "mountPath": "/etc/tls", "readOnly": true}]}]
+    }}}});
+    Api::<Deployment>::namespaced(client.clone(), MS_NAMESPACE)
+        .patch(MS_NAME, &PatchParams::default(), &Patch::Strategic(&patch))
+        .await
+        .expect("mount the serving Secret");
+
+    // 4. node-2's kubelet renews its Lease with a clock ten minutes fast.
+    let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(600);
+    let lease = serde_json::json!({
+        "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+        "metadata": {"name": NODES[1], "namespace": "kube-node-lease"},
+        "spec": {"holderIdentity": NODES[1], "leaseDurationSeconds": 40,
+                 "renewTime": ahead.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()}
+    });
+    Api::<Lease>::namespaced(client.clone(), "kube-node-lease")
+        .patch(
+            NODES[1],
+            &PatchParams::apply("mstui-e2e-fast-clock").force(),
+            &Patch::Apply(&lease),
+        )
+        .await
+        .expect("apply the Lease");
+
+    let (snap, findings) = snap_and_diagnose(&conn).await;
+    eprintln!(
+        "[e2e] after the RBAC, caBundle and Lease changes: {:?}",
+        ids(&findings)
+    );
+    let user = format!("ServiceAccount {MS_NAMESPACE}/{MS_NAME}");
+    let f24 = finding(&findings, 24);
+    let line = evidence_line(f24, "SubjectAccessReview:");
+    eprintln!("[e2e] F24: {line}");
+    assert!(
+        line.contains(&format!("{user} may not get nodes/metrics")),
+        "{line}"
+    );
+    let f27 = finding(&findings, 27);
+    for verb in ["list nodes", "watch nodes", "list pods", "watch pods"] {
+        assert!(
+            f27.evidence
+                .iter()
+                .any(|e| e.contains(&format!("may not {verb}"))),
+            "F27 {verb}: {:#?}",
+            f27.evidence
+        );
+    }
+    let f39 = findings
+        .iter()
+        .find(|f| f.id.number() == 39 && f.title.en.contains("extension-apiserver-authentication"))
+        .unwrap_or_else(|| panic!("no auth-reader F39 among {:?}", ids(&findings)));
+    eprintln!("[e2e] F39: {}", f39.evidence[0]);
+    assert!(
+        f39.evidence[0]
+            .contains("may not get configmaps/extension-apiserver-authentication -n kube-system")
+    );
+    // What binds the reader Role now: only the API server's bootstrap binding, not metrics-server.
+    eprintln!("[e2e] F39 evidence: {:#?}", f39.evidence);
+    assert!(
+        !f39.evidence
+            .iter()
+            .any(|e| e.contains("metrics-server-auth-reader")),
+        "the deleted binding is gone: {:#?}",
+        f39.evidence
+    );
+    assert!(
+        f39.evidence
+            .iter()
+            .any(|e| e.starts_with("RoleBinding kube-system/")
+                && e.ends_with(&format!(", not ServiceAccount {MS_NAMESPACE}/{MS_NAME}"))
+                || e == "no RoleBinding in kube-system refers to the \
+                     extension-apiserver-authentication-reader Role"),
+        "{:#?}",
+        f39.evidence
+    );
+    // system:auth-delegator is still bound.
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.id.number() == 7 && f.title.en.contains("auth-delegator")),
+        "{:?}",
+        ids(&findings)
+    );
+    let f08 = finding(&findings, 8);
+    let line = evidence_line(f08, "APIService caBundle:");
+    eprintln!("[e2e] F08: {line}");
+    assert_eq!(
+        line,
+        "APIService caBundle: CN=metrics-server-ca expired at 2024-01-01T00:00:00Z"
+    );
+    let prefix = format!(
+        "serving cert of metrics-server (secret {MS_NAMESPACE}/metrics-server-tls key tls.crt): "
+    );
+    let issuer = format!(
+        "{prefix}issued by CN=cert-manager-ca, not signed by the caBundle's CA CN=metrics-server-ca"
+    );
+    let sans =
+        format!("{prefix}SANs DNS:metrics-server; no DNS SAN for {MS_NAME}.{MS_NAMESPACE}.svc");
+    eprintln!("[e2e] F08 evidence: {:#?}", f08.evidence);
+    for want in [issuer, sans] {
+        assert!(f08.evidence.contains(&want), "{want}: {:#?}", f08.evidence);
+    }
+    let f31 = finding(&findings, 31);
+    eprintln!("[e2e] F31: {:?}", f31.evidence);
+    assert_eq!(f31.nodes, [NODES[1]]);
+    let line = evidence_line(f31, &format!("Lease kube-node-lease/{}", NODES[1]));
+    let secs: i64 = line
+        .split(" s ahead")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no seconds ahead in {line}"));
+    assert!(
+        (590..=610).contains(&secs),
+        "about ten minutes ahead: {line}"
+    );
+    assert!(!snap.node_leases.is_empty());
+
+    // `check -o json` carries the coverage of these checks.
+    let (_, json) = mstui_check(&c.admin_kubeconfig).await;
+    let ev = &json["evidence"];
+    eprintln!("[e2e] check evidence: {ev}");
+    assert_eq!(
+        ev["kubelet_certs"].as_array().map(Vec::len),
+        Some(NODES.len())
+    );
+    assert_eq!(
+        ev["service_account"]["service_account"],
+        format!("{MS_NAMESPACE}/{MS_NAME}")
+    );
+
+    // 4b. The auth-delegator binding goes too: F07 from the reviews.
+    Api::<ClusterRoleBinding>::all(client.clone())
+        .delete(
+            "metrics-server:system:auth-delegator",
+            &DeleteParams::default(),
+        )
+        .await
+        .expect("delete the auth-delegator ClusterRoleBinding");
+    let (_, findings) = snap_and_diagnose(&conn).await;
+    let f07 = findings
+        .iter()
+        .find(|f| f.id.number() == 7 && f.title.en.contains("auth-delegator"))
+        .unwrap_or_else(|| panic!("no auth-delegator F07 among {:?}", ids(&findings)));
+    eprintln!("[e2e] F07: {:#?}", f07.evidence);
+    for res in [
+        "tokenreviews.authentication.k8s.io",
+        "subjectaccessreviews.authorization.k8s.io",
+    ] {
+        let want = format!("{user} may not create {res}");
+        assert!(
+            f07.evidence.iter().any(|e| e.contains(&want)),
+            "{want}: {:#?}",
+            f07.evidence
+        );
+    }
+
+    // 5. kwok restarted with a serving certificate that expired last year: F17 from the cert.
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec![
+        "127.0.0.1".to_string(),
+        NODES[0].to_string(),
+        NODES[1].to_string(),
+    ])
+    .expect("params");
+    params.not_before = rcgen::date_time_ymd(2023, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2024, 1, 1);
+    let expired = params.self_signed(&key).expect("cert");
+    c.restart_kwok_with_serving_cert(&expired.pem(), &key.serialize_pem())
+        .await;
+    let (_, findings) = snap_and_diagnose(&conn).await;
+    let f17 = finding(&findings, 17);
+    eprintln!("[e2e] F17: {:#?}", f17.evidence);
+    for n in NODES {
+        let line = evidence_line(f17, &format!("kubelet cert of {n} (127.0.0.1:"));
+        assert!(line.contains("expired at 2024-01-01T00:00:00Z"), "{line}");
+    }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// has to take a place in the order.
 const LAYERS: &[&[&str]] = &[
     &["vocab"],
-    &["flags", "logs", "metrics", "nodes"],
+    &["certs", "flags", "logs", "metrics", "nodes"],
     &["install", "snapshot"],
     &["diagnose", "fix", "rollout", "top"],
     &["cluster"],

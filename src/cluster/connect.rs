@@ -28,6 +28,9 @@ pub struct Connection {
     /// The kubeconfig user entry of the context (its name only, never a credential), for the
     /// audit log.
     pub user: Option<String>,
+    /// Whether mstui may dial cluster addresses itself (kubelet TLS probes): false for the
+    /// in-process demo cluster, which has no network behind its node addresses.
+    pub dials: bool,
 }
 
 /// Why we could not get to the cluster. Each message says what to do next.
@@ -147,6 +150,7 @@ pub async fn check_reachable(
                 info,
                 namespace,
                 user: None,
+                dials: true,
             })
         }
     }

@@ -32,7 +32,7 @@ pub const KUBELET_SERVING_SIGNER: &str = "kubernetes.io/kubelet-serving";
 
 /// What a call was, for the failure record.
 #[derive(Debug, Clone)]
-struct Call {
+pub(super) struct Call {
     verb: &'static str,
     resource: String,
     namespace: Option<String>,
@@ -40,7 +40,7 @@ struct Call {
 }
 
 impl Call {
-    fn new(verb: &'static str, resource: &str) -> Self {
+    pub(super) fn new(verb: &'static str, resource: &str) -> Self {
         Call {
             verb,
             resource: resource.to_string(),
@@ -48,18 +48,21 @@ impl Call {
             name: None,
         }
     }
-    fn ns(mut self, ns: &str) -> Self {
+    pub(super) fn ns(mut self, ns: &str) -> Self {
         self.namespace = Some(ns.to_string());
         self
     }
-    fn name(mut self, name: &str) -> Self {
+    pub(super) fn name(mut self, name: &str) -> Self {
         self.name = Some(name.to_string());
         self
     }
 }
 
 /// Run one API call with the timeout, turning any error into a [`CallFailure`].
-async fn call<T>(what: Call, fut: impl Future<Output = kube::Result<T>>) -> Result<T, CallFailure> {
+pub(super) async fn call<T>(
+    what: Call,
+    fut: impl Future<Output = kube::Result<T>>,
+) -> Result<T, CallFailure> {
     let failure = |code, message| CallFailure {
         verb: what.verb.to_string(),
         resource: what.resource.clone(),
@@ -222,6 +225,7 @@ pub async fn snapshot(conn: &Connection, now: Timestamp) -> Snapshot {
     snap.install = located.primary;
     snap.deployment = deployment;
     snap.failures = failures;
+    super::evidence::gather(conn, &mut snap).await;
     snap
 }
 

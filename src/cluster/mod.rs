@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod connect;
+pub mod evidence;
 pub mod fetch;
 pub mod fleet;
 pub mod logs;

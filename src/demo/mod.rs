@@ -118,6 +118,7 @@ pub(crate) fn start(scenario: &str, clock: Clock) -> Result<Demo, DemoError> {
             info,
             namespace: None,
             user: Some("demo-admin".into()),
+            dials: false,
         },
         clock,
     })

@@ -288,7 +288,11 @@ fn route(shared: &Shared, req: &Incoming) -> Reply {
     let dry_run = req.query.get("dryRun") == Some("All");
     match (req.method, t.group, t.resource, t.sub) {
         (&Method::POST, "authorization.k8s.io", "selfsubjectaccessreviews", None) => {
-            access_review(req.body)
+            access_review(req.body, "SelfSubjectAccessReview")
+        }
+        // metrics-server's ServiceAccount has the manifest's RBAC in every scenario.
+        (&Method::POST, "authorization.k8s.io", "subjectaccessreviews", None) => {
+            access_review(req.body, "SubjectAccessReview")
         }
         (&Method::PATCH, "apps", "deployments", None) => {
             let (Some(ns), Some(name)) = (t.namespace, t.name) else {
@@ -447,8 +451,9 @@ fn metrics(w: &World, t: &Target, now: Timestamp) -> Reply {
     }))
 }
 
-/// Every review is allowed: the demo user is a cluster admin.
-fn access_review(body: &[u8]) -> Reply {
+/// Every review is allowed: the demo user is a cluster admin, and metrics-server is bound as
+/// the manifest binds it.
+fn access_review(body: &[u8], kind: &str) -> Reply {
     let mut review = match parse_json(body) {
         Ok(v) => v,
         Err(r) => return r,
@@ -457,11 +462,11 @@ fn access_review(body: &[u8]) -> Reply {
         return Reply::error(ApiError::new(
             400,
             "BadRequest",
-            "a SelfSubjectAccessReview needs a spec",
+            format!("a {kind} needs a spec"),
         ));
     }
     review["apiVersion"] = json!("authorization.k8s.io/v1");
-    review["kind"] = json!("SelfSubjectAccessReview");
+    review["kind"] = json!(kind);
     review["metadata"] = json!({"creationTimestamp": null});
     review["status"] = json!({
         "allowed": true,

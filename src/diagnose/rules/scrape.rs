@@ -166,10 +166,34 @@ fn csr_evidence<'n>(ctx: &Ctx, nodes: impl Iterator<Item = &'n str>) -> CsrEvide
         .copied()
         .filter(|n| !approved.contains(*n))
         .collect();
+    // The certificate read off the wire beats the guess: one that is not self-issued came
+    // from some CA, just not through the CSR API.
+    let read_issuer = |node: &str| {
+        ctx.snap
+            .kubelet_tls
+            .iter()
+            .find(|k| k.node == node)
+            .and_then(|k| k.chain.as_ref().ok()?.first())
+            .and_then(|der| crate::certs::info(der).ok())
+            .filter(|leaf| !leaf.self_issued)
+            .map(|leaf| leaf.issuer)
+    };
+    let issued: Vec<(&str, String)> = without
+        .iter()
+        .filter_map(|n| Some((*n, read_issuer(n)?)))
+        .collect();
     let line = if without.is_empty() {
         "every affected node has an approved kubelet-serving certificate: metrics-server may \
          trust another CA than the one that signed them"
             .to_string()
+    } else if issued.len() == without.len() {
+        let issuers: BTreeSet<&str> = issued.iter().map(|(_, i)| i.as_str()).collect();
+        format!(
+            "no kubelet-serving CSR for {}, but their serving certificates are issued by {} \
+             (provisioned outside the CSR API)",
+            join(&without),
+            join(&issuers.into_iter().collect::<Vec<_>>())
+        )
     } else {
         format!(
             "no kubelet-serving CSR for {}: those kubelets most likely serve self-signed \

@@ -6,6 +6,7 @@
 
 mod access;
 mod config;
+mod evidence;
 mod general;
 mod hpa;
 mod nodes;
