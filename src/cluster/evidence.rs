@@ -458,6 +458,39 @@ impl rustls::client::danger::ServerCertVerifier for KeepChain {
 
 /// The chain `address:port` presents, leaf first.
 pub async fn read_chain(address: &str, port: u16) -> Result<Vec<Vec<u8>>, String> {
+    let target = match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
+        _ => format!("{address}:{port}"),
+    };
+    // A kubelet that timed out is not dialled again for a while: the TUI re-reads the cluster
+    // every few seconds while verifying, and an operator outside the node network would
+    // otherwise wait out the timeout on every one of those reads.
+    if let Some(why) = recent_timeout(&target) {
+        return Err(why);
+    }
+    let result = dial(address, &target).await;
+    if let Err(why) = &result
+        && why.starts_with(TIMED_OUT)
+        && let Ok(mut timeouts) = TIMEOUTS.lock()
+    {
+        timeouts.insert(target, (std::time::Instant::now(), why.clone()));
+    }
+    result
+}
+
+const TIMED_OUT: &str = "no TLS handshake with";
+/// How long a timed-out kubelet is reported from memory instead of dialled again.
+const REMEMBER_TIMEOUT: Duration = Duration::from_secs(60);
+type Timeouts = std::collections::HashMap<String, (std::time::Instant, String)>;
+static TIMEOUTS: std::sync::LazyLock<Mutex<Timeouts>> = std::sync::LazyLock::new(Default::default);
+
+fn recent_timeout(target: &str) -> Option<String> {
+    let timeouts = TIMEOUTS.lock().ok()?;
+    let (at, why) = timeouts.get(target)?;
+    (at.elapsed() < REMEMBER_TIMEOUT).then(|| why.clone())
+}
+
+async fn dial(address: &str, target: &str) -> Result<Vec<Vec<u8>>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let verifier = KeepChain {
@@ -473,12 +506,8 @@ pub async fn read_chain(address: &str, port: u16) -> Result<Vec<Vec<u8>>, String
     let server_name = rustls::pki_types::ServerName::try_from(address.to_string())
         .map_err(|e| format!("{address} is not a host name or IP: {e}"))?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let target = match address.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V6(ip)) => format!("[{ip}]:{port}"),
-        _ => format!("{address}:{port}"),
-    };
     let handshake = async {
-        let tcp = tokio::net::TcpStream::connect(&target)
+        let tcp = tokio::net::TcpStream::connect(target)
             .await
             .map_err(|e| format!("dial tcp {target}: {e}"))?;
         connector
@@ -496,7 +525,7 @@ pub async fn read_chain(address: &str, port: u16) -> Result<Vec<Vec<u8>>, String
     }
     match result {
         Err(_) => Err(format!(
-            "no TLS handshake with {target} within {}s",
+            "{TIMED_OUT} {target} within {}s",
             DIAL_TIMEOUT.as_secs()
         )),
         Ok(Err(e)) => Err(e),
@@ -589,4 +618,36 @@ async fn apiserver_time(conn: &Connection) -> Option<Timestamp> {
     jiff::fmt::rfc2822::DateTimeParser::new()
         .parse_timestamp(date)
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_kubelet_that_timed_out_is_not_dialled_again_at_once() {
+        // A listener that accepts and never answers the TLS hello: the handshake times out.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                held.push(socket);
+            }
+        });
+        let first = read_chain("127.0.0.1", port).await;
+        assert!(
+            first.as_ref().is_err_and(|e| e.starts_with(TIMED_OUT)),
+            "{first:?}"
+        );
+        let second = read_chain("127.0.0.1", port).await;
+        assert_eq!(second, first, "the same answer, from memory");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "dialled once");
+    }
 }
