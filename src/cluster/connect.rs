@@ -184,6 +184,19 @@ pub fn load_kubeconfig(target: &Target) -> Result<(Kubeconfig, String), ConnectE
 }
 
 /// An error and its sources on one line: kube's top-level messages alone are often vague.
+/// The kubeconfig with every exec credential plugin told not to interact. Connections made while
+/// the UI owns the terminal (`:ctx` switches and probes) use it: an interactive plugin would get
+/// the terminal's stdin and print its prompt over the screen; told not to interact, it fails
+/// and its message becomes the switch's error instead.
+pub fn non_interactive(mut kubeconfig: Kubeconfig) -> Kubeconfig {
+    for user in &mut kubeconfig.auth_infos {
+        if let Some(exec) = user.auth_info.as_mut().and_then(|a| a.exec.as_mut()) {
+            exec.interactive_mode = Some(kube::config::ExecInteractiveMode::Never);
+        }
+    }
+    kubeconfig
+}
+
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
@@ -231,4 +244,41 @@ pub fn context_entries(kubeconfig: &Kubeconfig) -> Vec<ContextEntry> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plugins_are_told_not_to_interact_and_other_users_are_untouched() {
+        let yaml = r#"
+apiVersion: v1
+kind: Config
+users:
+- name: eks
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: aws
+      args: [eks, get-token]
+      interactiveMode: IfAvailable
+- name: token
+  user:
+    token: abc
+"#;
+        let kc = non_interactive(Kubeconfig::from_yaml(yaml).expect("kubeconfig"));
+        let exec = kc.auth_infos[0]
+            .auth_info
+            .as_ref()
+            .and_then(|a| a.exec.as_ref())
+            .expect("exec user");
+        assert_eq!(
+            exec.interactive_mode,
+            Some(kube::config::ExecInteractiveMode::Never)
+        );
+        assert_eq!(exec.command.as_deref(), Some("aws"));
+        let token = kc.auth_infos[1].auth_info.as_ref().expect("token user");
+        assert!(token.exec.is_none());
+    }
 }

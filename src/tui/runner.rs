@@ -213,6 +213,7 @@ async fn probe_contexts(target: &Target, conn: &Connection) -> Vec<crate::fleet:
     let Ok((kc, source)) = connect::load_kubeconfig(target) else {
         return Vec::new();
     };
+    let kc = connect::non_interactive(kc);
     let names: Vec<String> = kc.contexts.iter().map(|c| c.name.clone()).collect();
     let probes = crate::cluster::fleet::probe_all(
         &kc,
@@ -236,6 +237,7 @@ async fn connect_to(
     conn: &Connection,
 ) -> Result<Connection, String> {
     let (kc, source) = connect::load_kubeconfig(target).map_err(|e| e.to_string())?;
+    let kc = connect::non_interactive(kc);
     if !kc.contexts.iter().any(|c| c.name == context) {
         return Err(connect::ConnectError::UnknownContext(context.to_string()).to_string());
     }
