@@ -14,6 +14,8 @@ pub enum ViewKind {
     Deploy,
     ApiService,
     Nodes,
+    /// What mstui could not read or check, and why (the limits of the diagnosis).
+    Checks,
     /// The kubeconfig contexts (`:ctx`), one row each; Enter switches.
     Contexts,
 }
@@ -27,13 +29,14 @@ impl ViewKind {
             ViewKind::Deploy => "deployment",
             ViewKind::ApiService => "apiservice",
             ViewKind::Nodes => "nodes",
+            ViewKind::Checks => "gaps",
             ViewKind::Contexts => "contexts",
         }
     }
 
-    /// Whether it has a YAML form (`:ctx` is a table of kubeconfig entries only).
+    /// Whether it has a YAML form (`:ctx` and `:checks` are lists of mstui's own).
     pub fn has_yaml(self) -> bool {
-        self != ViewKind::Contexts
+        !matches!(self, ViewKind::Contexts | ViewKind::Checks)
     }
 }
 
@@ -153,6 +156,15 @@ pub static COMMANDS: &[Spec] = &[
         help: Text::new("nodes and their kubelet addresses", "노드와 kubelet 주소"),
     },
     Spec {
+        name: "gaps",
+        aliases: &[],
+        arg: None,
+        help: Text::new(
+            "what mstui could not read or check, and why",
+            "mstui가 읽거나 확인하지 못한 것과 이유",
+        ),
+    },
+    Spec {
         name: "quit",
         aliases: &["q", "q!"],
         arg: None,
@@ -206,6 +218,7 @@ pub fn parse(input: &str) -> Result<Command, ParseError> {
         ("deploy", _) => Command::View(ViewKind::Deploy),
         ("apiservice", _) => Command::View(ViewKind::ApiService),
         ("nodes", _) => Command::View(ViewKind::Nodes),
+        ("gaps", _) => Command::View(ViewKind::Checks),
         _ => Command::Quit,
     })
 }

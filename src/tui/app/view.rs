@@ -266,7 +266,7 @@ fn yaml(kind: ViewKind, s: &Snapshot) -> Vec<ViewLine> {
             crate::bundle::redacted_yaml(&s.apiservice.iter().collect::<Vec<_>>(), "apiservice")
         }
         ViewKind::Nodes => crate::bundle::redacted_yaml(&s.nodes, "nodes"),
-        ViewKind::Contexts => String::new(),
+        ViewKind::Contexts | ViewKind::Checks => String::new(),
     };
     text.lines()
         .map(|l| {
@@ -382,6 +382,7 @@ fn summary(kind: ViewKind, s: &Snapshot, now: Timestamp) -> Vec<ViewLine> {
         ViewKind::Deploy => deploy_summary(&mut out, s, now),
         ViewKind::ApiService => apiservice_summary(&mut out, s),
         ViewKind::Nodes => nodes_summary(&mut out, s),
+        ViewKind::Checks => checks_summary(&mut out, s),
         ViewKind::Contexts => {}
     }
     out
@@ -722,6 +723,39 @@ fn apiservice_summary(out: &mut Vec<ViewLine>, s: &Snapshot) {
     }
 }
 
+/// The limits of the diagnosis: evidence checks that could not run and API calls that failed.
+fn checks_summary(out: &mut Vec<ViewLine>, s: &Snapshot) {
+    if s.not_checked.is_empty() && s.failures.is_empty() {
+        out.push(line(
+            Tone::Ok,
+            "Every read and check succeeded: the diagnosis saw everything it looks at.",
+        ));
+        return;
+    }
+    if !s.not_checked.is_empty() {
+        out.push(line(Tone::Heading, "Not checked"));
+        for n in &s.not_checked {
+            out.push(line(
+                Tone::Warning,
+                format!("  {}", crate::logs::sanitize(&n.what, 200)),
+            ));
+            out.push(line(
+                Tone::Muted,
+                format!("    {}", crate::logs::sanitize(&n.why, 400)),
+            ));
+        }
+    }
+    if !s.failures.is_empty() {
+        out.push(line(Tone::Heading, "Calls that failed"));
+        for f in &s.failures {
+            out.push(line(
+                Tone::Error,
+                format!("  {}", crate::logs::sanitize(&f.describe(), 400)),
+            ));
+        }
+    }
+}
+
 fn nodes_summary(out: &mut Vec<ViewLine>, s: &Snapshot) {
     for f in s.failures.iter().filter(|f| f.resource == "nodes") {
         out.push(line(
@@ -829,6 +863,24 @@ mod tests {
         assert!(yaml.contains("kind: APIService"), "{yaml}");
         let nodes = build(ViewKind::Nodes, ViewMode::Summary).join("\n");
         assert!(nodes.contains("InternalIP"), "{nodes}");
+    }
+
+    #[test]
+    fn the_checks_view_lists_what_could_not_be_checked_and_why() {
+        let mut snap = sample::x509();
+        snap.not_checked.push(crate::snapshot::NotChecked {
+            what: "kubelet serving certificates (F15, F16, F17)".into(),
+            why: "no TLS handshake with 10.0.0.5:10250 within 2s".into(),
+        });
+        let mut out = Vec::new();
+        checks_summary(&mut out, &snap);
+        let text: Vec<String> = out.into_iter().map(|l| l.text).collect();
+        assert!(text.contains(&"Not checked".to_string()), "{text:?}");
+        assert!(text.iter().any(|l| l.contains("within 2s")), "{text:?}");
+
+        let mut out = Vec::new();
+        checks_summary(&mut out, &sample::healthy());
+        assert!(out[0].text.starts_with("Every read and check succeeded"));
     }
 
     #[test]
