@@ -40,6 +40,9 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
     let deployment = snap.deployment.clone();
     let ms = install.as_ref().zip(deployment.as_ref());
     let flags = ms.and_then(|(i, d)| container_flags(i, d));
+    // The in-process demo has no kubelets: no certificates to judge by the cluster CA and no
+    // configz to read (its chains say once that nothing was dialled).
+    let kubelets = conn.dials;
     let (sa, ca, tls, leases, time, serving, configz) = tokio::join!(
         async {
             match ms {
@@ -47,12 +50,24 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
                 None => None,
             }
         },
-        cluster_ca(conn, install.as_ref().map(|i| i.namespace.as_str())),
+        async {
+            match kubelets {
+                true => {
+                    Some(cluster_ca(conn, install.as_ref().map(|i| i.namespace.as_str())).await)
+                }
+                false => None,
+            }
+        },
         kubelet_chains(conn, snap, flags.as_ref()),
         node_leases(conn),
         apiserver_time(conn),
         serving_cert(conn, ms, flags.as_ref()),
-        kubelet_configs(conn, snap),
+        async {
+            match kubelets {
+                true => kubelet_configs(conn, snap).await,
+                false => (Vec::new(), None),
+            }
+        },
     );
     let (configs, why) = configz;
     snap.kubelet_configs = configs;
@@ -68,8 +83,9 @@ pub async fn gather(conn: &Connection, snap: &mut Snapshot) {
         None => {}
     }
     match ca {
-        Ok(anchor) => snap.cluster_ca = Some(anchor),
-        Err(why) => snap.not_checked.push(why),
+        Some(Ok(anchor)) => snap.cluster_ca = Some(anchor),
+        Some(Err(why)) => snap.not_checked.push(why),
+        None => {}
     }
     match tls {
         Ok(chains) => snap.kubelet_tls = chains,

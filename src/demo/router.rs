@@ -169,8 +169,23 @@ fn csrs(w: &World, _: Timestamp) -> Vec<Value> {
 fn apiservices(w: &World, _: Timestamp) -> Vec<Value> {
     vec![views::apiservice(w)]
 }
+/// Each node's heartbeat Lease, renewed just now: the demo's clocks agree.
+fn leases(w: &World, now: Timestamp) -> Vec<Value> {
+    let renewed = now.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    w.node_names()
+        .into_iter()
+        .map(|node| {
+            json!({
+                "apiVersion": "coordination.k8s.io/v1",
+                "kind": "Lease",
+                "metadata": {"name": node, "namespace": "kube-node-lease"},
+                "spec": {"holderIdentity": node, "leaseDurationSeconds": 40, "renewTime": renewed},
+            })
+        })
+        .collect()
+}
 
-const COLLECTIONS: [Collection; 10] = [
+const COLLECTIONS: [Collection; 11] = [
     Collection {
         group: "",
         version: "v1",
@@ -250,6 +265,14 @@ const COLLECTIONS: [Collection; 10] = [
         kind: "APIService",
         namespaced: false,
         items: apiservices,
+    },
+    Collection {
+        group: "coordination.k8s.io",
+        version: "v1",
+        resource: "leases",
+        kind: "Lease",
+        namespaced: true,
+        items: leases,
     },
 ];
 
