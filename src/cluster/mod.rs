@@ -6,6 +6,7 @@ pub mod evidence;
 pub mod fetch;
 pub mod fleet;
 pub mod logs;
+pub mod tls_probe;
 
 pub use connect::{ConnectError, Connection, Target, connect};
 pub use fetch::snapshot;

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 mod change;
 pub mod command;
+mod describe;
 mod editor;
 mod keys;
 mod switch;
