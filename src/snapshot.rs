@@ -136,20 +136,14 @@ pub struct AccessReview {
 impl AccessReview {
     /// `get configmaps/extension-apiserver-authentication -n kube-system`, the can-i spelling.
     pub fn describe(&self) -> String {
-        let mut res = self.resource.clone();
-        if !self.group.is_empty() {
-            res = format!("{res}.{}", self.group);
-        }
-        if let Some(sub) = &self.subresource {
-            res = format!("{res}/{sub}");
-        }
-        if let Some(name) = &self.name {
-            res = format!("{res}/{name}");
-        }
-        match &self.namespace {
-            Some(ns) => format!("{} {res} -n {ns}", self.verb),
-            None => format!("{} {res}", self.verb),
-        }
+        can_i(
+            &self.verb,
+            &self.group,
+            &self.resource,
+            self.subresource.as_deref(),
+            self.name.as_deref(),
+            self.namespace.as_deref(),
+        )
     }
 }
 
@@ -259,17 +253,37 @@ pub struct Permission {
 impl Permission {
     /// `patch deployments.apps -n kube-system`, the kubectl auth can-i spelling.
     pub fn describe(&self) -> String {
-        let mut res = self.resource.clone();
-        if !self.group.is_empty() {
-            res = format!("{res}.{}", self.group);
-        }
-        if let Some(sub) = &self.subresource {
-            res = format!("{res}/{sub}");
-        }
-        match &self.namespace {
-            Some(ns) => format!("{} {res} -n {ns}", self.verb),
-            None => format!("{} {res}", self.verb),
-        }
+        can_i(
+            &self.verb,
+            &self.group,
+            &self.resource,
+            self.subresource.as_deref(),
+            None,
+            self.namespace.as_deref(),
+        )
+    }
+}
+
+/// `verb resource.group[/subresource][/name] [-n namespace]`, as `kubectl auth can-i` writes a
+/// permission (the core group is left out).
+fn can_i(
+    verb: &str,
+    group: &str,
+    resource: &str,
+    subresource: Option<&str>,
+    name: Option<&str>,
+    namespace: Option<&str>,
+) -> String {
+    let mut res = resource.to_string();
+    if !group.is_empty() {
+        res = format!("{res}.{group}");
+    }
+    for part in [subresource, name].into_iter().flatten() {
+        res = format!("{res}/{part}");
+    }
+    match namespace {
+        Some(ns) => format!("{verb} {res} -n {ns}"),
+        None => format!("{verb} {res}"),
     }
 }
 

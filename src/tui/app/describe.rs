@@ -109,6 +109,20 @@ pub(super) fn summary(kind: ViewKind, s: &Snapshot, now: Timestamp) -> Vec<ViewL
     out
 }
 
+/// `  condition TYPE = STATUS REASON: MESSAGE`, as the Deployment and the APIService show them.
+fn condition_text(
+    type_: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+) -> String {
+    format!(
+        "  condition {type_} = {status} {}: {}",
+        or_dash(reason),
+        message.unwrap_or("")
+    )
+}
+
 fn kv(out: &mut Vec<ViewLine>, key: &str, value: impl std::fmt::Display) {
     out.push(line(
         Tone::Plain,
@@ -287,21 +301,18 @@ fn deploy_summary(out: &mut Vec<ViewLine>, s: &Snapshot, now: Timestamp) {
         kv(out, "Selector", labels.join(","));
     }
     for c in st.and_then(|s| s.conditions.as_ref()).into_iter().flatten() {
+        let text = condition_text(
+            &c.type_,
+            &c.status,
+            c.reason.as_deref(),
+            c.message.as_deref(),
+        );
         let tone = if c.status == "True" {
             Tone::Plain
         } else {
             Tone::Warning
         };
-        out.push(line(
-            tone,
-            format!(
-                "  condition {} = {} {}: {}",
-                c.type_,
-                c.status,
-                or_dash(c.reason.as_deref()),
-                c.message.as_deref().unwrap_or("")
-            ),
-        ));
+        out.push(line(tone, text));
     }
     let containers = spec
         .and_then(|s| s.template.spec.as_ref())
@@ -426,21 +437,18 @@ fn apiservice_summary(out: &mut Vec<ViewLine>, s: &Snapshot) {
         .into_iter()
         .flatten()
     {
+        let text = condition_text(
+            &c.type_,
+            &c.status,
+            c.reason.as_deref(),
+            c.message.as_deref(),
+        );
         let tone = if c.status == "True" {
             Tone::Ok
         } else {
             Tone::Error
         };
-        out.push(line(
-            tone,
-            format!(
-                "  condition {} = {} {}: {}",
-                c.type_,
-                c.status,
-                or_dash(c.reason.as_deref()),
-                c.message.as_deref().unwrap_or("")
-            ),
-        ));
+        out.push(line(tone, text));
     }
 }
 
